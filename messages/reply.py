@@ -1,0 +1,57 @@
+"""What the conversation hands an adapter to show: a neutral reply, rendered per platform."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Lang = Literal["zh", "en"]
+
+
+class ReplyKind(StrEnum):
+    """What a reply is, so each platform can render it with its best means."""
+
+    TEXT = "text"  # any plain answer (help, lists, preferences, notes)
+    NOTICE = "notice"  # protocol step 1: the pre-notification (becomes the job's status message)
+    PROGRESS = "progress"  # protocol step 2: edits the status message where the platform can
+    VIDEO = "video"  # protocol step 3.1: the playable video with its caption
+    LINK = "link"  # protocol step 3.2: the link as text
+    FAILURE = "failure"  # protocol step 4: the translated reason and alternatives
+
+
+class Selection(StrEnum):
+    """Why a model was chosen; it changes the words of the pre-notification."""
+
+    DEFAULT = "default"  # the recommended default
+    PREFERENCE = "preference"  # the user's remembered model
+    EXPLICIT = "explicit"  # named in the message
+    BEST = "best"  # "用最好的 / best quality"
+    CHEAPEST = "cheapest"  # "用便宜的 / cheapest"
+
+
+class Button(BaseModel):
+    """An action under a reply: retry a job with another model, or open the video."""
+
+    model_config = ConfigDict(frozen=True)
+
+    label: str
+    action: Literal["retry", "open"]
+    job_id: str | None = None
+    model_key: str | None = None
+    url: str | None = None
+
+
+class Reply(BaseModel):
+    """One message to the user. ``job_id``+``kind`` let adapters edit a job's status message."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: ReplyKind
+    text: str
+    job_id: str | None = None
+    video_url: str | None = None
+    cover_url: str | None = None
+    duration_s: float | None = None
+    buttons: tuple[Button, ...] = ()

@@ -1,0 +1,159 @@
+"""The JSON preference store: read before every generation, written after every success.
+
+File shape (seed 001 "User Preference Memory", plus our ``model_key`` and ``provider``)::
+
+    {"user_<platform>:<id>": {"<task_type>": {
+        "model_id": ..., "model_name": ..., "credit": 25, "last_used": "<ISO-8601 UTC>",
+        "model_key": ..., "provider": ...}}}
+
+Reading is tolerant: a missing or blank file is empty; a file that is not a JSON object is moved aside to
+``<name>.corrupt-<UTC timestamp>`` (logged by file name only) and the store carries on from empty. Inside a
+good file, a user entry that is not an object, or a preference that does not validate, is skipped on read and
+left untouched in the file; an unknown task type is ignored on read and preserved on rewrite.
+
+Every read goes to the file (no cache), so external edits are seen at once. Every write is a
+read-modify-write under an ``asyncio.Lock`` (this process) and an ``flock`` on ``<name>.lock`` (other
+processes), replacing the file atomically. File IO runs in a worker thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+
+from prefs.errors import PreferenceStoreError
+from prefs.files import (
+    CorruptDocumentError,
+    encode_document,
+    file_lock,
+    quarantine,
+    read_document,
+    write_atomic,
+)
+from prefs.model import Preference
+from providers.types import TaskType
+
+log = logging.getLogger(__name__)
+
+Document = dict[str, Any]
+Change = Callable[[Document], bool]  # edits the document in place; True when it changed anything
+T = TypeVar("T")
+
+
+class PreferenceStore:
+    """Per-user, per-task-type model preferences in one JSON file. ``user`` is a full :func:`user_key`."""
+
+    def __init__(self, path: Path, *, lock_timeout: float = 10.0) -> None:
+        self.path = Path(path)
+        self.lock_timeout = lock_timeout
+        self._lock_path = self.path.with_name(f"{self.path.name}.lock")
+        self._write_lock = asyncio.Lock()
+
+    async def get(self, user: str, task_type: TaskType) -> Preference | None:
+        """The user's preference for ``task_type``, read fresh from the file; ``None`` if there is none."""
+        return (await self.all_for(user)).get(task_type)
+
+    async def all_for(self, user: str) -> dict[TaskType, Preference]:
+        """Every valid preference of ``user``, read fresh from the file."""
+        document = await asyncio.to_thread(self._guarded, self._load)
+        return self._valid_preferences(document.get(user))
+
+    async def set(self, user: str, task_type: TaskType, pref: Preference) -> None:
+        """Remember ``pref`` as the user's model for ``task_type`` (replacing any previous one)."""
+        entry = pref.model_dump(mode="json", exclude_none=True)
+
+        def put(document: Document) -> bool:
+            entries = document.get(user)
+            if not isinstance(entries, dict):
+                entries = document[user] = {}
+            entries[task_type.value] = entry
+            return True
+
+        await self._update(put)
+
+    async def reset(self, user: str, task_type: TaskType | None = None) -> int:
+        """Forget one preference, or with no ``task_type`` everything stored for ``user``.
+
+        Returns how many entries were removed (the file is not rewritten when that is 0).
+        """
+        removed = 0
+
+        def drop(document: Document) -> bool:
+            nonlocal removed
+            entries = document.get(user)
+            if task_type is None:
+                if user not in document:
+                    return False
+                removed = len(entries) if isinstance(entries, dict) else 0
+                del document[user]
+                return True
+            if not isinstance(entries, dict) or task_type.value not in entries:
+                return False
+            del entries[task_type.value]
+            if not entries:
+                del document[user]
+            removed = 1
+            return True
+
+        await self._update(drop)
+        return removed
+
+    async def _update(self, change: Change) -> None:
+        async with self._write_lock:
+            await asyncio.to_thread(self._guarded, partial(self._read_modify_write, change))
+
+    def _guarded(self, operation: Callable[[], T]) -> T:
+        try:
+            return operation()
+        except OSError as exc:  # includes the lock's TimeoutError
+            raise PreferenceStoreError(f"preferences file {self.path}: {exc}") from exc
+
+    def _read_modify_write(self, change: Change) -> None:
+        with file_lock(self._lock_path, self.lock_timeout):
+            document = self._load_locked()
+            if change(document):
+                write_atomic(self.path, encode_document(document))
+
+    def _load(self) -> Document:
+        try:
+            return read_document(self.path)
+        except CorruptDocumentError:
+            # Re-check under the lock: another process may have replaced or moved the file meanwhile.
+            with file_lock(self._lock_path, self.lock_timeout):
+                return self._load_locked()
+
+    def _load_locked(self) -> Document:
+        try:
+            return read_document(self.path)
+        except CorruptDocumentError as exc:
+            moved = quarantine(self.path)
+            log.warning(
+                "preferences file %s is corrupt (%s); moved aside to %s, starting empty",
+                self.path.name,
+                exc,
+                moved.name,
+            )
+            return {}
+
+    def _valid_preferences(self, entries: object) -> dict[TaskType, Preference]:
+        if not isinstance(entries, dict):
+            if entries is not None:
+                log.warning("preferences file %s: skipped a user entry that is not an object", self.path.name)
+            return {}
+        found: dict[TaskType, Preference] = {}
+        for key, value in entries.items():
+            try:
+                task_type = TaskType(key)
+            except ValueError:
+                continue  # a task type we do not know: ignored here, kept in the file
+            try:
+                found[task_type] = Preference.model_validate(value)
+            except ValidationError:
+                log.warning("preferences file %s: skipped an invalid %s entry", self.path.name, task_type)
+        return found
