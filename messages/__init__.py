@@ -1,6 +1,7 @@
 """videobot: messages. Every word a user reads, in zh and en, and the reply model."""
 
 from messages.chat import (
+    cheapest_once,
     choose_model,
     help_text,
     model_not_found,
@@ -53,6 +54,7 @@ __all__ = [
     "Reply",
     "ReplyKind",
     "Selection",
+    "cheapest_once",
     "choose_model",
     "credits_range_text",
     "credits_text",

@@ -1,0 +1,157 @@
+"""Answers to chat commands: help, the model list, choosing a model and preferences."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from messages.format import credits_range_text, minutes_range_text, task_label, trait_label
+from messages.reply import Lang
+from messages.text import Text
+from providers.catalogue import CatalogueEntry
+from providers.types import TaskType
+
+HELP = Text(
+    "👋 我可以帮你用 AI 生成视频,直接告诉我你想看什么就行:\n"
+    "• 文字生成:「一只橘猫在雨夜的霓虹街头散步」\n"
+    "• 图片变视频:发一张图片,再说「让它动起来」\n"
+    "• 首尾帧:发两张图片(开头和结尾),我来补上中间的画面\n"
+    "• 设置参数:在描述里加上「10秒 竖屏 1080p」\n"
+    "• 指定模型:「用可灵」;说「以后都用 Kling O1」我会记住\n"
+    "• 省积分:「用便宜的」;要画质:「用最好的」\n"
+    "• 不满意:「换个模型」\n"
+    "• 看模型和价格:「模型列表」\n"
+    "• 偏好:「我的偏好」查看,「重置偏好」清除\n\n"
+    "每次生成前,我都会告诉你用哪个模型、预计多久、消耗多少积分。",
+    "👋 I turn your messages into AI videos. Just tell me what you'd like to see:\n"
+    '• From text: "an orange cat strolling down a neon street on a rainy night"\n'
+    '• From a photo: send a picture, then say "animate this"\n'
+    "• First and last frame: send two pictures (start and end), I'll fill in the middle\n"
+    '• Settings: add "10s vertical 1080p" to your description\n'
+    '• Pick a model: "use Kling"; say "always use Kling O1" and I\'ll remember it\n'
+    '• Save credits: "cheapest"; best looks: "best quality"\n'
+    '• Not happy with it: "try another model"\n'
+    '• Models and prices: "models"\n'
+    '• Preferences: "my preferences" to see them, "reset preferences" to clear them\n\n'
+    "Before every video I tell you the model, how long it should take and what it costs.",
+)
+LIST_HEADER = Text("🎬 {task}可用模型:", "🎬 Models for {task}:")
+LIST_LINE = Text("• {name}{star} — {price} · {eta} · {trait}", "• {name}{star} — {price} · {eta} · {trait}")
+LIST_FOOTER = Text(
+    "⭐ 为推荐模型。说「用 模型名」即可切换。", '⭐ marks the recommended model. Say "use <model>" to switch.'
+)
+NO_MODEL = Text(
+    "暂时没有可用的{task}模型,请稍后再试 🙏", "No {task} model is available right now, please try later 🙏"
+)
+CHOOSE_HEADER = Text(
+    "想换哪个模型?回复编号或模型名:", "Which model would you like? Reply with a number or a name:"
+)
+CHOOSE_LINE = Text("{n}. {name}({trait},{price})", "{n}. {name} ({trait}, {price})")
+NOT_FOUND = Text(
+    "没找到「{name}」这个模型。可以选:{names}",
+    'I couldn\'t find a model called "{name}". You can pick: {names}',
+)
+NOT_FOUND_NONE = Text("没找到「{name}」这个模型。", 'I couldn\'t find a model called "{name}".')
+NAME_SEPARATOR = Text("、", ", ")
+PREF_SAVED = Text(
+    "✅ 已记住!以后视频生成默认用 {model}", "✅ Got it! From now on I'll use {model} for your videos"
+)
+PREF_SWITCHED = Text(
+    "✅ 好的,已换成 {model},以后视频生成也默认用它",
+    "✅ Switched to {model}, and I'll keep using it for your videos",
+)
+CHEAPEST_ONCE = Text(
+    "💰 好的,下一个视频用最省钱的 {model}(这次不改你的默认模型)",
+    "💰 OK, your next video uses the cheapest model, {model} (your default stays as it is)",
+)
+PREFS_HEADER = Text("你的偏好:", "Your preferences:")
+PREFS_LINE = Text("• {task}:{model}", "• {task}: {model}")
+PREFS_EMPTY = Text("还没有偏好,会用推荐模型", "No preferences yet, I'll use the recommended models")
+PREFS_RESET = Text(
+    "✅ 偏好已清除,之后会用推荐模型", "✅ Preferences cleared, I'll use the recommended models from now on"
+)
+
+
+def help_text(lang: Lang) -> str:
+    """What the bot does, with examples in the user's language."""
+    return HELP(lang)
+
+
+def _unique_names(entries: Sequence[CatalogueEntry]) -> list[str]:
+    return list(dict.fromkeys(entry.name for entry in entries))
+
+
+def models_list(
+    lang: Lang, *, task_type: TaskType, entries: Sequence[CatalogueEntry], default_key: str
+) -> str:
+    """One line per model offered for ``task_type``: price, time, trait; ⭐ on the default."""
+    if not entries:
+        return no_model_available(lang, task_type)
+    lines = [
+        LIST_LINE(
+            lang,
+            name=entry.name,
+            star=" ⭐" if entry.key == default_key else "",
+            price=credits_range_text(lang, entry.credits_min, entry.credits_max, entry.unit),
+            eta=minutes_range_text(lang, entry.eta.min_s, entry.eta.max_s),
+            trait=trait_label(lang, entry.spec.trait),
+        )
+        for entry in entries
+    ]
+    header = LIST_HEADER(lang, task=task_label(lang, task_type))
+    return "\n".join([header, *lines]) + "\n\n" + LIST_FOOTER(lang)
+
+
+def choose_model(lang: Lang, entries: Sequence[CatalogueEntry]) -> str:
+    """A numbered list to pick another model from, with prices."""
+    lines = [
+        CHOOSE_LINE(
+            lang,
+            n=number,
+            name=entry.name,
+            trait=trait_label(lang, entry.spec.trait),
+            price=credits_range_text(lang, entry.credits_min, entry.credits_max, entry.unit),
+        )
+        for number, entry in enumerate(entries, start=1)
+    ]
+    return "\n".join([CHOOSE_HEADER(lang), *lines])
+
+
+def model_not_found(lang: Lang, name: str, entries: Sequence[CatalogueEntry]) -> str:
+    """The named model is unknown; list the names that are offered."""
+    names = _unique_names(entries)
+    if not names:
+        return NOT_FOUND_NONE(lang, name=name)
+    return NOT_FOUND(lang, name=name, names=NAME_SEPARATOR(lang).join(names))
+
+
+def no_model_available(lang: Lang, task_type: TaskType) -> str:
+    """No provider offers any model for this task right now."""
+    return NO_MODEL(lang, task=task_label(lang, task_type))
+
+
+def pref_saved(lang: Lang, model_name: str) -> str:
+    """``✅ 已记住!以后视频生成默认用 X`` (以后都用 X / always use X)."""
+    return PREF_SAVED(lang, model=model_name)
+
+
+def pref_switched(lang: Lang, model_name: str) -> str:
+    """用 X / 换成 X: switched now and kept as the preference."""
+    return PREF_SWITCHED(lang, model=model_name)
+
+
+def prefs_summary(lang: Lang, items: Sequence[tuple[TaskType, str]]) -> str:
+    """The remembered model per task type."""
+    if not items:
+        return PREFS_EMPTY(lang)
+    lines = [PREFS_LINE(lang, task=task_label(lang, task), model=model) for task, model in items]
+    return "\n".join([PREFS_HEADER(lang), *lines])
+
+
+def prefs_reset(lang: Lang) -> str:
+    """Preferences were cleared."""
+    return PREFS_RESET(lang)
+
+
+def cheapest_once(lang: Lang, model_name: str) -> str:
+    """"用便宜的" alone: the next request only, not saved (seed 001)."""
+    return CHEAPEST_ONCE(lang, model=model_name)

@@ -1,0 +1,90 @@
+"""Small labels shared by every message: credits, ETAs, minutes, traits and task types."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from messages.reply import Lang
+from messages.text import Text
+from providers.types import CreditUnit, TaskType
+
+FREE = Text("免费", "free")
+POINTS = Text("{n} pts", "{n} pts")
+CREDITS = Text("{n} 积分", "{n} credits")
+ONE_CREDIT = Text("{n} 积分", "{n} credit")
+SECONDS_RANGE = Text("{lo} ~ {hi} 秒", "{lo} ~ {hi} s")
+SECONDS_ONE = Text("{s} 秒", "{s} s")
+MINUTES_RANGE = Text("约 {lo} ~ {hi} 分钟", "about {lo} ~ {hi} min")
+MINUTES_ONE = Text("约 {m} 分钟", "about {m} min")
+ETA = Text("{seconds}({minutes})", "{seconds} ({minutes})")
+
+TRAITS: dict[str, Text] = {
+    "popular": Text("最受欢迎", "most popular"),
+    "quality": Text("画质更高", "higher quality"),
+    "budget": Text("性价比高", "budget friendly"),
+    "fast": Text("速度快", "fast"),
+    "audio": Text("带音效", "with audio"),
+    "premium": Text("高端画质", "premium quality"),
+    "cinematic": Text("电影级质感", "cinematic"),
+    "stable": Text("最稳定", "most stable"),
+    "general": Text("均衡全能", "well balanced"),
+}
+
+TASKS: dict[TaskType, Text] = {
+    TaskType.TEXT_TO_VIDEO: Text("文生视频", "text-to-video"),
+    TaskType.IMAGE_TO_VIDEO: Text("图生视频", "image-to-video"),
+    TaskType.FIRST_LAST_FRAME_TO_VIDEO: Text("首尾帧视频", "first-and-last-frame video"),
+    TaskType.REFERENCE_IMAGE_TO_VIDEO: Text("参考图视频", "reference-image video"),
+}
+
+
+def _amount(lang: Lang, amount: str, unit: CreditUnit, *, prose: bool) -> str:
+    if unit is CreditUnit.FREE:
+        return FREE(lang)
+    if unit is CreditUnit.POINTS and not prose:
+        return POINTS(lang, n=amount)
+    return (ONE_CREDIT if amount == "1" else CREDITS)(lang, n=amount)
+
+
+def credits_text(lang: Lang, credits: int, unit: CreditUnit) -> str:
+    """The cost in bullet lines: ``25 pts``, ``25 credits`` / ``25 积分``, or free."""
+    return _amount(lang, str(credits), unit, prose=False)
+
+
+def credits_words(lang: Lang, credits: int, unit: CreditUnit) -> str:
+    """The cost in prose: ``25 积分`` / ``25 credits``, or free."""
+    return _amount(lang, str(credits), unit, prose=True)
+
+
+def credits_range_text(lang: Lang, lo: int, hi: int, unit: CreditUnit) -> str:
+    """A price range like ``25~120 pts``; one value when both ends agree."""
+    return _amount(lang, str(lo) if lo == hi else f"{lo}~{hi}", unit, prose=False)
+
+
+def minutes(seconds: int | float) -> str:
+    """Seconds as minutes with at most one decimal: 90 -> ``1.5``, 120 -> ``2``."""
+    value = (Decimal(str(seconds)) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{value:f}".removesuffix(".0")
+
+
+def minutes_range_text(lang: Lang, min_s: int, max_s: int) -> str:
+    """``约 1 ~ 2 分钟`` / ``about 1 ~ 2 min``."""
+    if min_s == max_s:
+        return MINUTES_ONE(lang, m=minutes(min_s))
+    return MINUTES_RANGE(lang, lo=minutes(min_s), hi=minutes(max_s))
+
+
+def eta_text(lang: Lang, min_s: int, max_s: int) -> str:
+    """``60 ~ 120 秒(约 1 ~ 2 分钟)`` / ``60 ~ 120 s (about 1 ~ 2 min)``."""
+    seconds = SECONDS_ONE(lang, s=min_s) if min_s == max_s else SECONDS_RANGE(lang, lo=min_s, hi=max_s)
+    return ETA(lang, seconds=seconds, minutes=minutes_range_text(lang, min_s, max_s))
+
+
+def trait_label(lang: Lang, trait: str) -> str:
+    """A model's strength in words; an unknown trait reads as ``general``."""
+    return TRAITS.get(trait, TRAITS["general"])(lang)
+
+
+def task_label(lang: Lang, task_type: TaskType) -> str:
+    """``文生视频`` / ``text-to-video`` and so on."""
+    return TASKS[task_type](lang)
