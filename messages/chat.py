@@ -153,5 +153,5 @@ def prefs_reset(lang: Lang) -> str:
 
 
 def cheapest_once(lang: Lang, model_name: str) -> str:
-    """"用便宜的" alone: the next request only, not saved (seed 001)."""
+    """ "用便宜的" alone: the next request only, not saved (seed 001)."""
     return CHEAPEST_ONCE(lang, model=model_name)
