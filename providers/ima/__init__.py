@@ -1,0 +1,5 @@
+"""IMA Studio Open API provider."""
+
+from providers.ima.client import ImaClient
+
+__all__ = ["ImaClient"]
