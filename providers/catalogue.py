@@ -12,6 +12,7 @@ from providers.base import VideoProvider
 from providers.errors import ProviderError
 from providers.specs import (
     BEST,
+    BUDGET,
     DEFAULT_PROGRESS_EVERY_S,
     DEFAULTS,
     FALLBACK_ANY,
@@ -102,13 +103,18 @@ class Catalogue:
         return tuple(self._specs.values())
 
     async def entries(self, task_type: TaskType) -> list[CatalogueEntry]:
-        """Every model offered now for ``task_type``, in popularity order then name."""
+        """Every model offered now for ``task_type``, in popularity order then name.
+
+        Raises the first provider's error when no provider could list anything.
+        """
         found: dict[str, CatalogueEntry] = {}
+        failures: list[ProviderError] = []
         for provider in self.providers:
             try:
                 live_models = await provider.list_models(task_type)
             except ProviderError as exc:
                 log.warning("model list of %s unavailable: %s", provider.name, exc.kind.value)
+                failures.append(exc)
                 continue
             for live in live_models:
                 spec = self._spec_for(live, task_type)
@@ -124,6 +130,8 @@ class Catalogue:
                     unit=live.unit,
                     eta=live.eta or spec.eta,
                 )
+        if not found and failures:
+            raise failures[0]  # nothing offered because no provider answered: say why
         rank = {key: index for index, key in enumerate(POPULARITY)}
         return sorted(found.values(), key=lambda e: (rank.get(e.key, len(rank)), e.name))
 
@@ -162,8 +170,10 @@ class Catalogue:
         return chosen or max(entries, key=lambda e: e.credits_max, default=None)
 
     async def cheapest(self, task_type: TaskType) -> CatalogueEntry | None:
+        """The lowest live price; on a tie, seed 001's budget pick, then popularity."""
         entries = await self.entries(task_type)
-        return min(entries, key=lambda e: (e.credits_min, e.credits_max), default=None)
+        budget = BUDGET.get(task_type)
+        return min(entries, key=lambda e: (e.credits_min, e.key != budget, e.credits_max), default=None)
 
     async def cheaper_than(self, credits: int, task_type: TaskType, exclude: str) -> CatalogueEntry | None:
         """A cheaper choice to name beside an expensive one: the default if cheaper, else the cheapest."""

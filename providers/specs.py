@@ -246,6 +246,9 @@ DEFAULTS: dict[TaskType, str] = {T2V: "wan-2.6", I2V: "wan-2.6", FLF: "kling-o1"
 # Kling O1 "best reference fidelity").
 BEST: dict[TaskType, str] = {T2V: "hailuo-2.3", I2V: "kling-2.6", FLF: "veo-3.1", REF: "kling-o1"}
 
+# "用便宜的 / cheapest" when live prices tie (e.g. the free sandbox): seed 001's budget picks.
+BUDGET: dict[TaskType, str] = {T2V: "vidu-q2", I2V: "vidu-q2-pro", FLF: "hailuo-2.0", REF: "vidu-q2"}
+
 # Seed 001 "Failure fallback table" (model family row -> alternatives in order).
 FALLBACKS: dict[str, tuple[str, ...]] = {
     "kling-2.1-master": ("wan-2.6", "hailuo-2.0"),

@@ -1,0 +1,311 @@
+"""The generation flow: seed 001 Steps 1-4 as transitions of a job's state machine.
+
+RECEIVED -> QUOTED -> NOTIFIED -> SUBMITTING -> RUNNING -> SUCCEEDED -> DELIVERED, and FAILED from any
+step before the end. Each user-visible step is recorded in ``job.delivered`` once shown, so it is never
+shown twice. Timers (poll, progress) come from :class:`JobScheduler`; one lock per job keeps ticks of
+the same job in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+
+from handlers.channel import Outbox
+from handlers.jobs import Job, JobState, JobStore, Step
+from handlers.scheduling import JobScheduler
+from handlers.timing import TimeScale
+from messages import (
+    Alternative,
+    failure,
+    pre_notification,
+    progress,
+    progress_percent,
+    retry_button_label,
+    success_caption,
+    video_link,
+)
+from messages.reply import Button, Lang, Reply, ReplyKind, Selection
+from prefs import Preference, PreferenceStore, PreferenceStoreError, user_key
+from providers.base import VideoProvider
+from providers.catalogue import Catalogue
+from providers.errors import ErrorKind, ProviderError
+from providers.specs import EXPENSIVE_CREDITS
+from providers.types import TaskState, TaskStatus
+
+log = logging.getLogger(__name__)
+
+# Errors of a poll that say nothing about the task: keep polling until these repeat too often.
+TRANSIENT_POLL_ERRORS = frozenset(
+    {ErrorKind.NETWORK, ErrorKind.RATE_LIMITED, ErrorKind.UNAVAILABLE, ErrorKind.UNKNOWN, ErrorKind.TIMEOUT}
+)
+MAX_POLL_FAILURES = 8
+
+
+class GenerationFlow:
+    """Runs jobs through the protocol. Knows providers by name; knows chats only through the outbox."""
+
+    def __init__(
+        self,
+        *,
+        catalogue: Catalogue,
+        providers: Mapping[str, VideoProvider],
+        jobs: JobStore,
+        prefs: PreferenceStore,
+        outbox: Outbox,
+        scheduler: JobScheduler,
+        timescale: TimeScale,
+    ) -> None:
+        self._catalogue = catalogue
+        self._providers = providers
+        self._jobs = jobs
+        self._prefs = prefs
+        self._outbox = outbox
+        self._scheduler = scheduler
+        self._timescale = timescale
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    # -- Step 1: quote, pre-notify, submit ------------------------------------------------------
+
+    async def launch(self, job: Job) -> None:
+        """Record a new job, then run its first steps in the background."""
+        await self._jobs.add(job)
+        task = asyncio.create_task(self._start_safely(job), name=f"start:{job.id}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _start_safely(self, job: Job) -> None:
+        try:
+            await self.start(job)
+        except Exception:
+            log.exception("job %s: unexpected error while starting", job.id)
+            current = await self._jobs.get(job.id)
+            if current is not None and not current.finished:
+                await self._fail(current, ErrorKind.UNKNOWN)
+
+    async def start(self, job: Job) -> None:
+        """Take a recorded job from RECEIVED until its provider task exists (or it failed)."""
+        async with self._lock(job.id):
+            provider = self._providers[job.provider]
+            try:
+                job.quote = await provider.quote(job.request, job.offer)
+                job.advance(JobState.QUOTED)
+                await self._jobs.save(job)
+                await self._notify(job)
+                job.advance(JobState.SUBMITTING)
+                await self._jobs.save(job)
+                handle = await provider.submit(job.quote, job.request)
+            except ProviderError as exc:
+                log.info("job %s failed before a task existed: %s (%s)", job.id, exc.kind.value, exc.detail)
+                await self._fail(job, exc.kind)
+                return
+            job.handle = handle
+            job.quote = handle.quote
+            job.advance(JobState.RUNNING)
+            await self._jobs.save(job)
+        self._watch(job)
+
+    async def _notify(self, job: Job) -> None:
+        assert job.quote is not None
+        quote = job.quote
+        cheaper = None
+        if job.selection in (Selection.DEFAULT, Selection.PREFERENCE) and quote.credits > EXPENSIVE_CREDITS:
+            alt = await self._catalogue.cheaper_than(quote.credits, job.request.task_type, job.model_key)
+            cheaper = (alt.name, alt.credits_min) if alt else None
+        text = pre_notification(
+            _lang(job),
+            model_name=job.model_name,
+            eta_min_s=job.eta.min_s,
+            eta_max_s=job.eta.max_s,
+            credits=quote.credits,
+            unit=quote.unit,
+            selection=job.selection,
+            trait=job.trait,
+            cheaper=cheaper,
+        )
+        job.started_at = self._timescale.now()
+        message_id = await self._send(job, Reply(kind=ReplyKind.NOTICE, text=text, job_id=job.id))
+        job.status_message_id = message_id
+        job.delivered.add(Step.NOTICE)
+        job.advance(JobState.NOTIFIED)
+        await self._jobs.save(job)
+
+    def _watch(self, job: Job) -> None:
+        self._scheduler.watch(
+            job.id,
+            poll_every_s=job.poll_every_s,
+            progress_every_s=job.progress_every_s,
+            on_poll=self.poll,
+            on_progress=self.report_progress,
+        )
+
+    # -- Step 2: progress --------------------------------------------------------------------------
+
+    async def report_progress(self, job_id: str) -> None:
+        """Send ``P = min(95, floor(elapsed / max * 100))``, frozen at 95 % past the estimate."""
+        async with self._lock(job_id):
+            job = await self._jobs.get(job_id)
+            if job is None or job.state is not JobState.RUNNING or job.started_at is None:
+                return
+            elapsed = self._timescale.elapsed(job.started_at)
+            text = progress(
+                _lang(job),
+                percent=progress_percent(elapsed, job.eta.max_s),
+                elapsed_s=int(elapsed),
+                max_s=job.eta.max_s,
+                overdue=elapsed > job.eta.max_s,
+            )
+            reply = Reply(kind=ReplyKind.PROGRESS, text=text, job_id=job.id)
+            message_id = await self._send(job, reply, replace=job.status_message_id)
+            if message_id and message_id != job.status_message_id:
+                job.status_message_id = message_id
+                await self._jobs.save(job)
+
+    # -- polling, timeout --------------------------------------------------------------------------
+
+    async def poll(self, job_id: str) -> None:
+        """One poll tick: time out, keep waiting, or finish the job."""
+        async with self._lock(job_id):
+            job = await self._jobs.get(job_id)
+            if job is None or job.state is not JobState.RUNNING or job.handle is None:
+                self._scheduler.forget(job_id)
+                return
+            if job.started_at and self._timescale.elapsed(job.started_at) > job.timeout_s:
+                await self._fail(job, ErrorKind.TIMEOUT)
+                return
+            try:
+                status = await self._providers[job.provider].poll(job.handle)
+            except ProviderError as exc:
+                await self._poll_failed(job, exc)
+                return
+            if status.state is TaskState.SUCCEEDED:
+                await self._succeed(job, status)
+            elif status.state is TaskState.FAILED:
+                log.info("job %s: task failed: %s", job.id, status.error_detail)
+                await self._fail(job, status.error_kind or ErrorKind.GENERATION_FAILED)
+            elif job.poll_failures:
+                job.poll_failures = 0
+                await self._jobs.save(job)
+
+    async def _poll_failed(self, job: Job, exc: ProviderError) -> None:
+        job.poll_failures += 1
+        log.warning("job %s: poll %d failed: %s", job.id, job.poll_failures, exc.kind.value)
+        if exc.kind in TRANSIENT_POLL_ERRORS and job.poll_failures < MAX_POLL_FAILURES:
+            await self._jobs.save(job)
+            return
+        await self._fail(job, exc.kind)
+
+    # -- Step 3: success ---------------------------------------------------------------------------
+
+    async def _succeed(self, job: Job, status: TaskStatus) -> None:
+        self._scheduler.forget(job.id)
+        job.video_url = status.video_url
+        job.cover_url = status.cover_url
+        job.duration_s = status.duration_s
+        job.advance(JobState.SUCCEEDED)
+        await self._jobs.save(job)
+        await self.deliver_success(job)
+
+    async def deliver_success(self, job: Job) -> None:
+        """The video first (inline player), then the link as text; each step once."""
+        assert job.quote is not None and job.video_url is not None
+        lang = _lang(job)
+        if Step.VIDEO not in job.delivered:
+            actual = self._timescale.elapsed(job.started_at) if job.started_at else 0.0
+            caption = success_caption(
+                lang,
+                model_name=job.model_name,
+                eta_min_s=job.eta.min_s,
+                eta_max_s=job.eta.max_s,
+                actual_s=round(actual),
+                credits=job.quote.credits,
+                unit=job.quote.unit,
+                prompt=job.request.prompt,
+            )
+            reply = Reply(
+                kind=ReplyKind.VIDEO,
+                text=caption,
+                job_id=job.id,
+                video_url=job.video_url,
+                cover_url=job.cover_url,
+                duration_s=job.duration_s,
+            )
+            await self._send(job, reply, replace=job.status_message_id)
+            job.delivered.add(Step.VIDEO)
+            await self._jobs.save(job)
+        if Step.LINK not in job.delivered:
+            await self._send(
+                job, Reply(kind=ReplyKind.LINK, text=video_link(lang, job.video_url), job_id=job.id)
+            )
+            job.delivered.add(Step.LINK)
+        if job.remember:
+            await self._remember(job)
+        job.advance(JobState.DELIVERED)
+        await self._jobs.save(job)
+
+    async def _remember(self, job: Job) -> None:
+        assert job.quote is not None
+        preference = Preference(
+            model_id=job.quote.ref.model_id,
+            model_name=job.model_name,
+            credit=job.quote.credits,
+            last_used=self._timescale.now(),
+            model_key=job.model_key,
+            provider=job.provider,
+        )
+        try:
+            await self._prefs.set(
+                user_key(job.chat.platform, job.chat.user_id), job.request.task_type, preference
+            )
+        except PreferenceStoreError:
+            log.exception("job %s: could not save the preference", job.id)
+
+    # -- Step 4: failure ---------------------------------------------------------------------------
+
+    async def _fail(self, job: Job, kind: ErrorKind) -> None:
+        self._scheduler.forget(job.id)
+        job.error_kind = kind
+        lang = _lang(job)
+        try:
+            entries = await self._catalogue.alternatives(job.model_key, job.request.task_type, kind.value)
+        except ProviderError:
+            entries = []  # the reason still reaches the user, without suggestions
+        alternatives = [
+            Alternative(
+                name=e.name,
+                trait=e.spec.trait,
+                credits_min=e.credits_min,
+                credits_max=e.credits_max,
+                unit=e.unit,
+            )
+            for e in entries
+        ]
+        buttons = tuple(
+            Button(label=retry_button_label(lang, e.name), action="retry", job_id=job.id, model_key=e.key)
+            for e in entries
+        )
+        text = failure(lang, kind=kind, model_family=job.family, alternatives=alternatives)
+        if Step.FAILURE not in job.delivered:
+            reply = Reply(kind=ReplyKind.FAILURE, text=text, job_id=job.id, buttons=buttons)
+            await self._send(job, reply, replace=job.status_message_id)
+            job.delivered.add(Step.FAILURE)
+        job.advance(JobState.FAILED)
+        await self._jobs.save(job)
+
+    # -- plumbing ----------------------------------------------------------------------------------
+
+    async def _send(self, job: Job, reply: Reply, *, replace: str | None = None) -> str | None:
+        try:
+            return await self._outbox.send(job.chat, reply, replace=replace)
+        except Exception:
+            log.exception("job %s: could not deliver %s", job.id, reply.kind.value)
+            return None
+
+    def _lock(self, job_id: str) -> asyncio.Lock:
+        return self._locks.setdefault(job_id, asyncio.Lock())
+
+
+def _lang(job: Job) -> Lang:
+    return job.chat.lang or "zh"

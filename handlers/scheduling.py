@@ -1,0 +1,63 @@
+"""Per-job timers on apscheduler: a poll tick and a progress tick for every running job.
+
+Timers are rebuilt from job records (never pickled closures): ``watch`` takes a job id and the
+intervals, and the callbacks look the job up when they fire.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from handlers.timing import TimeScale
+
+log = logging.getLogger(__name__)
+
+Tick = Callable[[str], Awaitable[None]]
+
+
+class JobScheduler:
+    """Runs ``on_poll(job_id)`` every poll interval and ``on_progress(job_id)`` every progress interval."""
+
+    def __init__(self, timescale: TimeScale) -> None:
+        self._timescale = timescale
+        self._scheduler = AsyncIOScheduler(timezone=UTC)
+
+    def start(self) -> None:
+        if not self._scheduler.running:
+            self._scheduler.start()
+
+    def shutdown(self) -> None:
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+
+    def watch(
+        self, job_id: str, *, poll_every_s: float, progress_every_s: float, on_poll: Tick, on_progress: Tick
+    ) -> None:
+        """Start both timers of ``job_id`` (virtual seconds), replacing any it had."""
+        self._add(f"poll:{job_id}", poll_every_s, on_poll, job_id)
+        self._add(f"progress:{job_id}", progress_every_s, on_progress, job_id)
+
+    def forget(self, job_id: str) -> None:
+        for timer in (f"poll:{job_id}", f"progress:{job_id}"):
+            if self._scheduler.get_job(timer) is not None:
+                self._scheduler.remove_job(timer)
+
+    def watched(self) -> set[str]:
+        return {timer.id.split(":", 1)[1] for timer in self._scheduler.get_jobs()}
+
+    def _add(self, timer_id: str, every_s: float, tick: Tick, job_id: str) -> None:
+        self._scheduler.add_job(
+            tick,
+            "interval",
+            seconds=self._timescale.real(every_s),
+            args=[job_id],
+            id=timer_id,
+            replace_existing=True,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+        )

@@ -1,0 +1,66 @@
+"""The ``videobot`` command as a user runs it: settings errors, the terminal chat as a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_videobot(
+    args: list[str], stdin: str, env: dict[str, str], timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("IMA_", "VIDEOBOT_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env={**clean, **env},
+        cwd=ROOT,
+        timeout=timeout,
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("VIDEOBOT_TIME_SCALE", "fast"),
+        ("VIDEOBOT_TIME_SCALE", "-1"),
+        ("VIDEOBOT_LANG", "fr"),
+        ("IMA_BASE_URL", "ftp://example.com"),
+        ("VIDEOBOT_MAX_JOBS_PER_USER", "0"),
+    ],
+)
+def test_bad_settings_print_one_line_and_exit_2(tmp_path: Path, name: str, value: str) -> None:
+    result = run_videobot(["chat"], "", {name: value, "VIDEOBOT_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and name in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_chat_subprocess_jsonl_delivers_video_then_link(tmp_path: Path) -> None:
+    env = {"VIDEOBOT_DATA_DIR": str(tmp_path), "VIDEOBOT_TIME_SCALE": "0.002"}
+    result = run_videobot(["chat", "--user", "carol", "--jsonl"], "make a video of a red kite\n", env)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    kinds = [line["kind"] for line in lines]
+    assert kinds[0] == "notice" and kinds[-2:] == ["video", "link"]
+    video = lines[-2]
+    assert video["url"].startswith("file://") and video["url"].endswith(".mp4") and "cover" in video
+    assert Path(video["url"].removeprefix("file://")).is_file()
+
+
+def test_chat_subprocess_plain_text_in_chinese(tmp_path: Path) -> None:
+    env = {"VIDEOBOT_DATA_DIR": str(tmp_path), "VIDEOBOT_TIME_SCALE": "0.002"}
+    result = run_videobot(["chat", "--user", "dan"], "帮助\n做一个小猫的视频\n", env)
+    assert result.returncode == 0, result.stderr
+    assert "我可以帮你用 AI 生成视频" in result.stdout
+    assert "✅ 视频生成成功!" in result.stdout and "🔗 视频链接" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
