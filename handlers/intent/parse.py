@@ -1,0 +1,48 @@
+"""One chat message (text plus attachments) -> one intent."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from handlers.intent.commands import match_command
+from handlers.intent.params import extract_params
+from handlers.intent.preferences import extract_preference, unknown_model_name
+from handlers.intent.prompt import clean_prompt
+from handlers.intent.tasks import infer_task_type
+from handlers.intent.text import extract_urls, fold_width, is_blank, strip_mentions
+from handlers.intent.types import Empty, Generate, Intent, SetModel, UnknownModel
+from providers.types import ImageInput, VideoParams
+
+
+def parse(text: str, images: Sequence[ImageInput] = ()) -> Intent:
+    """What the user wants. ``images`` are the chat attachments; https:// URLs in the text join them
+    (any https URL counts: the provider judges it). Free text in a video bot is a video request.
+
+    A model or policy with nothing else (no prompt, image or parameter) is a SetModel; a Generate
+    with an empty prompt and no image means "a video, but of what?"."""
+    text = strip_mentions(fold_width(text))
+    urls, text = extract_urls(text)
+    inputs = (*images, *(ImageInput(url=url) for url in urls))
+    if not inputs:
+        command = match_command(text)
+        if command is not None:
+            return command
+        if is_blank(text):
+            return Empty()
+    params, rest = extract_params(text)
+    preference, rest = extract_preference(rest)
+    prompt = clean_prompt(rest)
+    chose = preference.model is not None or preference.policy is not None
+    if chose and not inputs and not prompt and params == VideoParams():
+        return SetModel(model=preference.model, policy=preference.policy, remember=preference.remember)
+    if not inputs and not chose and (name := unknown_model_name(rest)):
+        return UnknownModel(name=name)
+    return Generate(
+        prompt=prompt,
+        task_type=infer_task_type(text, len(inputs)),
+        images=inputs,
+        params=params,
+        model=preference.model,
+        policy=preference.policy,
+        remember=preference.remember,
+    )

@@ -1,0 +1,120 @@
+"""The intents a chat message can carry, as frozen values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Literal, TypeAlias
+
+from providers.types import ImageInput, TaskType, VideoParams
+
+Lang = Literal["zh", "en"]
+
+
+class Policy(StrEnum):
+    """A model chosen by a rule instead of by name."""
+
+    CHEAPEST = "cheapest"
+    BEST = "best"
+
+
+@dataclass(frozen=True)
+class ModelMention:
+    """A model the user named. Exactly one of ``key`` (a spec key: a specific model) and ``family``
+    (a ``FAMILY_ALIASES`` key: only a family word) is set; ``text`` is the name as typed."""
+
+    key: str | None
+    family: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Generate:
+    """Make a video. ``prompt`` may be empty (images only: the handler supplies a motion prompt)."""
+
+    prompt: str
+    task_type: TaskType
+    images: tuple[ImageInput, ...] = ()
+    params: VideoParams = field(default_factory=VideoParams)
+    model: ModelMention | None = None
+    policy: Policy | None = None
+    remember: bool = False
+
+
+@dataclass(frozen=True)
+class SetModel:
+    """Switch model (by name or policy) without a video request; ``remember`` saves it as preference."""
+
+    model: ModelMention | None = None
+    policy: Policy | None = None
+    remember: bool = False
+
+
+@dataclass(frozen=True)
+class UnknownModel:
+    """ "用 FooBar" / "use foobar" where FooBar is no model we know."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class AnotherModel:
+    """换个模型 / try another model."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A pick from a list the bot showed; ``index`` is 1-based, as typed."""
+
+    index: int
+
+
+@dataclass(frozen=True)
+class Affirm:
+    """Yes / ok / retry."""
+
+
+@dataclass(frozen=True)
+class Deny:
+    """No / cancel."""
+
+
+@dataclass(frozen=True)
+class Help:
+    """Help, a greeting or thanks."""
+
+
+@dataclass(frozen=True)
+class ListModels:
+    """Which models are there?"""
+
+
+@dataclass(frozen=True)
+class ShowPrefs:
+    """Which model do I use now?"""
+
+
+@dataclass(frozen=True)
+class ResetPrefs:
+    """Forget my preferences."""
+
+
+@dataclass(frozen=True)
+class Empty:
+    """Nothing but whitespace, punctuation or a mention."""
+
+
+Intent: TypeAlias = (
+    Generate
+    | SetModel
+    | UnknownModel
+    | AnotherModel
+    | Choice
+    | Affirm
+    | Deny
+    | Help
+    | ListModels
+    | ShowPrefs
+    | ResetPrefs
+    | Empty
+)

@@ -1,0 +1,137 @@
+import pytest
+
+from handlers.intent import (
+    Affirm,
+    AnotherModel,
+    Choice,
+    Deny,
+    Help,
+    Intent,
+    ListModels,
+    ResetPrefs,
+    ShowPrefs,
+)
+from handlers.intent.commands import match_command
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("help", Help()),
+        ("Help!", Help()),
+        ("/help", Help()),
+        ("帮助", Help()),
+        ("怎么用", Help()),
+        ("怎么用？", Help()),
+        ("?", Help()),
+        ("？", Help()),
+        ("??", Help()),
+        ("你好", Help()),
+        ("你好！", Help()),
+        ("在吗", Help()),
+        ("hi", Help()),
+        ("Hello", Help()),
+        ("thanks", Help()),
+        ("谢谢", Help()),
+        ("/start", Help()),
+        ("/whatever", Help()),
+        ("models", ListModels()),
+        ("/models", ListModels()),
+        ("模型列表", ListModels()),
+        ("有哪些模型", ListModels()),
+        ("有哪些模型？", ListModels()),
+        ("list models", ListModels()),
+        ("my preferences", ShowPrefs()),
+        ("我的偏好", ShowPrefs()),
+        ("/prefs", ShowPrefs()),
+        ("当前模型", ShowPrefs()),
+        ("current model?", ShowPrefs()),
+        ("reset preferences", ResetPrefs()),
+        ("重置偏好", ResetPrefs()),
+        ("恢复默认", ResetPrefs()),
+        ("/reset", ResetPrefs()),
+        ("换个模型", AnotherModel()),
+        ("换个模型试试", AnotherModel()),
+        ("换一个模型吧", AnotherModel()),
+        ("try another model", AnotherModel()),
+        ("other models", AnotherModel()),
+        ("another model please", AnotherModel()),
+        ("好", Affirm()),
+        ("好的", Affirm()),
+        ("好的，谢谢", Affirm()),
+        ("可以", Affirm()),
+        ("是", Affirm()),
+        ("重试", Affirm()),
+        ("行", Affirm()),
+        ("yes", Affirm()),
+        ("OK", Affirm()),
+        ("ok!", Affirm()),
+        ("sure", Affirm()),
+        ("retry", Affirm()),
+        ("go ahead", Affirm()),
+        ("👍", Affirm()),
+        ("不用", Deny()),
+        ("不用了", Deny()),
+        ("不用了，谢谢", Deny()),
+        ("不了", Deny()),
+        ("算了", Deny()),
+        ("no", Deny()),
+        ("Nope.", Deny()),
+        ("cancel", Deny()),
+        ("no thanks", Deny()),
+    ],
+)
+def test_whole_message_commands(text: str, intent: Intent) -> None:
+    assert match_command(text) == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "index"),
+    [
+        ("1", 1),
+        ("2", 2),
+        (" 3 ", 3),
+        ("2.", 2),
+        ("12", 12),
+        ("第二个", 2),
+        ("第2个", 2),
+        ("第三", 3),
+        ("第十个", 10),
+        ("选2", 2),
+        ("选第二个", 2),
+        ("用第一个", 1),
+        ("2号", 2),
+        ("二号", 2),
+        ("第二个吧", 2),
+        ("②", 2),
+        ("#3", 3),
+        ("the second one", 2),
+        ("second", 2),
+        ("The 2nd", 2),
+        ("the first", 1),
+        ("option 3", 3),
+        ("number 2", 2),
+        ("I'll take the third one", 3),
+        ("pick the first option", 1),
+    ],
+)
+def test_choice_is_one_based(text: str, index: int) -> None:
+    assert match_command(text) == Choice(index=index)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0",
+        "100",
+        "help me make a video",
+        "好的视频",
+        "models of cars",
+        "第二个人在跑",
+        "no way home",
+        "一只猫",
+        "",
+    ],
+)
+def test_not_a_command(text: str) -> None:
+    assert match_command(text) is None

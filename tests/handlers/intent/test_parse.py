@@ -1,0 +1,335 @@
+"""End to end: one message (text + attachments) -> one intent."""
+
+import pytest
+
+from handlers.intent import (
+    Affirm,
+    AnotherModel,
+    Choice,
+    Deny,
+    Empty,
+    Generate,
+    Help,
+    Intent,
+    ListModels,
+    ModelMention,
+    Policy,
+    ResetPrefs,
+    SetModel,
+    ShowPrefs,
+    UnknownModel,
+    parse,
+)
+from providers.types import ImageInput, TaskType, VideoParams
+
+T2V = TaskType.TEXT_TO_VIDEO
+I2V = TaskType.IMAGE_TO_VIDEO
+FLF = TaskType.FIRST_LAST_FRAME_TO_VIDEO
+REF = TaskType.REFERENCE_IMAGE_TO_VIDEO
+CAT = ImageInput(data=b"\xff\xd8cat", filename="cat.jpg")
+DOG = ImageInput(data=b"\xff\xd8dog", filename="dog.jpg")
+BIRD = ImageInput(url="https://example.com/bird.png")
+
+
+def family(name: str, text: str) -> ModelMention:
+    return ModelMention(key=None, family=name, text=text)
+
+
+def model(key: str, text: str) -> ModelMention:
+    return ModelMention(key=key, family=None, text=text)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("", Empty()),
+        ("   \n\t", Empty()),
+        ("\u3000", Empty()),
+        ("@_user_1", Empty()),
+        ("@videobot  ", Empty()),
+        ("<@123456789>", Empty()),
+        ("。。。", Empty()),
+        ("@_user_1 help", Help()),
+        ("@videobot /help", Help()),
+        ("／ｈｅｌｐ", Help()),
+        ("？", Help()),
+        ("你好", Help()),
+        ("@videobot 你好", Help()),
+        ("hi", Help()),
+        ("thanks!", Help()),
+        ("谢谢！", Help()),
+        ("/models", ListModels()),
+        ("有哪些模型？", ListModels()),
+        ("models", ListModels()),
+        ("/prefs", ShowPrefs()),
+        ("我的偏好", ShowPrefs()),
+        ("my preferences", ShowPrefs()),
+        ("/reset", ResetPrefs()),
+        ("恢复默认", ResetPrefs()),
+        ("reset preferences", ResetPrefs()),
+        ("换个模型", AnotherModel()),
+        ("try another model", AnotherModel()),
+        ("other models", AnotherModel()),
+        ("@_user_1 1", Choice(index=1)),
+        ("２", Choice(index=2)),
+        ("第二个", Choice(index=2)),
+        ("the second one", Choice(index=2)),
+        ("好的", Affirm()),
+        ("重试", Affirm()),
+        ("OK", Affirm()),
+        ("go ahead", Affirm()),
+        ("算了", Deny()),
+        ("nope", Deny()),
+        ("cancel", Deny()),
+    ],
+)
+def test_commands_and_empty(text: str, intent: Intent) -> None:
+    assert parse(text) == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # "用XXX / 换成XXX / 改用XXX / use XXX / switch to XXX": switch and save (seed 001)
+        ("用可灵", SetModel(model=family("kling", "可灵"), remember=True)),
+        ("换成海螺", SetModel(model=family("hailuo", "海螺"), remember=True)),
+        ("改用万相", SetModel(model=family("wan", "万相"), remember=True)),
+        ("用即梦吧", SetModel(model=family("seedance", "即梦"), remember=True)),
+        ("use kling", SetModel(model=family("kling", "kling"), remember=True)),
+        ("switch to Veo", SetModel(model=family("veo", "Veo"), remember=True)),
+        ("use sora", SetModel(model=family("sora", "sora"), remember=True)),
+        ("use vidu please", SetModel(model=family("vidu", "vidu"), remember=True)),
+        ("use pixverse", SetModel(model=family("pixverse", "pixverse"), remember=True)),
+        ("用 Kling O1", SetModel(model=model("kling-o1", "Kling O1"), remember=True)),
+        ("用可灵2.6", SetModel(model=model("kling-2.6", "可灵2.6"), remember=True)),
+        ("换成wan2.6", SetModel(model=model("wan-2.6", "wan2.6"), remember=True)),
+        ("改用海螺02", SetModel(model=model("hailuo-2.0", "海螺02"), remember=True)),
+        ("use veo 3.1", SetModel(model=model("veo-3.1", "veo 3.1"), remember=True)),
+        ("switch to pixverse v5", SetModel(model=model("pixverse-v5", "pixverse v5"), remember=True)),
+        ("use kling-o1", SetModel(model=model("kling-o1", "kling-o1"), remember=True)),
+        ("Kling O1", SetModel(model=model("kling-o1", "Kling O1"), remember=True)),
+        ("可灵", SetModel(model=family("kling", "可灵"), remember=True)),
+        ("用ｋｌｉｎｇ　Ｏ１", SetModel(model=model("kling-o1", "kling O1"), remember=True)),
+        ("换成可灵然后重试", SetModel(model=family("kling", "可灵"), remember=True)),
+        ("@videobot 用可灵！", SetModel(model=family("kling", "可灵"), remember=True)),
+        # "以后都用XXX / always use XXX"
+        ("以后都用可灵O1", SetModel(model=model("kling-o1", "可灵O1"), remember=True)),
+        ("以后用海螺", SetModel(model=family("hailuo", "海螺"), remember=True)),
+        ("默认用 wan2.6", SetModel(model=model("wan-2.6", "wan2.6"), remember=True)),
+        ("always use Kling O1", SetModel(model=model("kling-o1", "Kling O1"), remember=True)),
+        ("from now on use sora 2", SetModel(model=model("sora-2", "sora 2"), remember=True)),
+        # this time only
+        ("这次用可灵", SetModel(model=family("kling", "可灵"), remember=False)),
+        # "用最好的 / best quality": save; "用便宜的 / cheapest": only with "以后都用 / always"
+        ("用最好的", SetModel(policy=Policy.BEST, remember=True)),
+        ("最好的模型", SetModel(policy=Policy.BEST, remember=True)),
+        ("best quality", SetModel(policy=Policy.BEST, remember=True)),
+        ("use the best", SetModel(policy=Policy.BEST, remember=True)),
+        ("用便宜的", SetModel(policy=Policy.CHEAPEST, remember=False)),
+        ("最便宜", SetModel(policy=Policy.CHEAPEST, remember=False)),
+        ("用最便宜的", SetModel(policy=Policy.CHEAPEST, remember=False)),
+        ("cheapest", SetModel(policy=Policy.CHEAPEST, remember=False)),
+        ("use the cheapest", SetModel(policy=Policy.CHEAPEST, remember=False)),
+        ("以后都用最便宜的", SetModel(policy=Policy.CHEAPEST, remember=True)),
+        ("always use the cheapest", SetModel(policy=Policy.CHEAPEST, remember=True)),
+    ],
+)
+def test_set_model(text: str, intent: Intent) -> None:
+    assert parse(text) == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("用 FooBar", "FooBar"),
+        ("use foobar", "foobar"),
+        ("switch to Runway Gen3", "Runway Gen3"),
+        ("以后都用 MagicVid", "MagicVid"),
+        ("用kling 3", "kling 3"),
+        ("use veo3", "veo3"),
+        ("用可灵3.0", "可灵3.0"),
+        ("@videobot use foobar.", "foobar"),
+    ],
+)
+def test_unknown_model(text: str, name: str) -> None:
+    assert parse(text) == UnknownModel(name=name)
+
+
+@pytest.mark.parametrize(
+    ("text", "prompt"),
+    [
+        ("use foobar to make a video of a cat", "use foobar to make a video of a cat"),
+        ("用foobar做一只小狗", "用foobar做一只小狗"),
+        ("use one two three four five", "use one two three four five"),
+    ],
+)
+def test_use_unknown_with_more_request_is_a_prompt(text: str, prompt: str) -> None:
+    intent = parse(text)
+    assert isinstance(intent, Generate) and intent.prompt == prompt and intent.model is None
+
+
+@pytest.mark.parametrize(
+    ("text", "prompt", "mention", "policy", "remember"),
+    [
+        ("用可灵做一个小狗的视频", "小狗", family("kling", "可灵"), None, True),
+        ("帮我用海螺做个海螺在沙滩上的视频", "海螺在沙滩上", family("hailuo", "海螺"), None, True),
+        ("以后都用可灵O1，做一个下雨的视频", "下雨", model("kling-o1", "可灵O1"), None, True),
+        ("这次用可灵做一只猫", "一只猫", family("kling", "可灵"), None, False),
+        ("用最便宜的模型生成一个日落", "日落", None, Policy.CHEAPEST, False),
+        ("用最好的模型做一个龙飞过山的视频", "龙飞过山", None, Policy.BEST, True),
+        ("make a video of a cat with the cheapest model", "a cat", None, Policy.CHEAPEST, False),
+        ("always use Kling O1 and make a video of rain", "rain", model("kling-o1", "Kling O1"), None, True),
+        ("use kling to make a video of a fox", "a fox", family("kling", "kling"), None, True),
+        ("a fox in the snow, using veo 3.1", "a fox in the snow", model("veo-3.1", "veo 3.1"), None, True),
+        ("wan2.6 a cat surfing", "a cat surfing", model("wan-2.6", "wan2.6"), None, True),
+        ("best quality: a dragon over mountains", "a dragon over mountains", None, Policy.BEST, True),
+        ("always use the cheapest and make a video of the sea", "the sea", None, Policy.CHEAPEST, True),
+        # mixed zh/en
+        ("用 Kling O1 做 a cat dancing", "a cat dancing", model("kling-o1", "Kling O1"), None, True),
+        ("make a video of 熊猫吃竹子 with 可灵", "熊猫吃竹子", family("kling", "可灵"), None, True),
+    ],
+)
+def test_generate_with_a_model_choice(
+    text: str, prompt: str, mention: ModelMention | None, policy: Policy | None, remember: bool
+) -> None:
+    assert parse(text) == Generate(
+        prompt=prompt, task_type=T2V, model=mention, policy=policy, remember=remember
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "prompt"),
+    [
+        ("做一个小狗在海边奔跑的视频", "小狗在海边奔跑"),
+        ("make a video of a puppy running on a beach", "a puppy running on a beach"),
+        ("@_user_1 帮我生成一段海浪的视频", "海浪"),
+        ("请做一个猫咪跳舞的短片。", "猫咪跳舞"),
+        ("一只猫在弹钢琴", "一只猫在弹钢琴"),
+        ("a cat playing the piano", "a cat playing the piano"),
+        ("swan lake ballet", "swan lake ballet"),
+        ("a girl wandering in the rain", "a girl wandering in the rain"),
+        ("a vidual artist painting", "a vidual artist painting"),
+        ("a wan smile", "a wan smile"),
+        ("一个人用海螺吹出声音", "一个人用海螺吹出声音"),
+        ("做一个海螺在沙滩上的视频", "海螺在沙滩上"),
+        ("我最好的朋友在跳舞", "我最好的朋友在跳舞"),
+        ("a beautiful landscape at dawn", "a beautiful landscape at dawn"),
+        ("a portrait of an old man smiling", "a portrait of an old man smiling"),
+        ("veo3 a cat", "veo3 a cat"),
+        ("🐱🐶", "🐱🐶"),
+        ("help me make a video of a dog", "a dog"),
+        ("hello, make a video of a dog!", "a dog"),
+        ("做一个视频", ""),
+    ],
+)
+def test_free_text_is_a_video_request(text: str, prompt: str) -> None:
+    assert parse(text) == Generate(prompt=prompt, task_type=T2V)
+
+
+@pytest.mark.parametrize(
+    ("text", "prompt", "params"),
+    [
+        ("做一个10秒竖屏1080P的小狗视频", "小狗",
+         VideoParams(duration=10, aspect_ratio="9:16", resolution="1080p")),
+        ("小狗在跑，十五秒，横屏", "小狗在跑", VideoParams(duration=15, aspect_ratio="16:9")),
+        ("小狗在跑 五秒 方形", "小狗在跑", VideoParams(duration=5, aspect_ratio="1:1")),
+        ("一只猫，９：１６，４Ｋ", "一只猫", VideoParams(aspect_ratio="9:16", resolution="4k")),
+        ("一只猫 10 秒 720p", "一只猫", VideoParams(duration=10, resolution="720p")),
+        ("make a 10-second vertical video of a cat in 4K", "a cat",
+         VideoParams(duration=10, aspect_ratio="9:16", resolution="4k")),
+        ("a cat, 5s, 16:9, 1080p", "a cat", VideoParams(duration=5, aspect_ratio="16:9", resolution="1080p")),
+        ("a cat for 8 seconds in landscape mode", "a cat", VideoParams(duration=8, aspect_ratio="16:9")),
+        ("a square video of a dog, 10 sec", "a dog", VideoParams(duration=10, aspect_ratio="1:1")),
+        ("10秒", "", VideoParams(duration=10)),
+        ("竖屏", "", VideoParams(aspect_ratio="9:16")),
+    ],
+)  # fmt: skip
+def test_params_are_read_and_removed(text: str, prompt: str, params: VideoParams) -> None:
+    assert parse(text) == Generate(prompt=prompt, task_type=T2V, params=params)
+
+
+def test_model_with_params_but_no_subject_is_a_request_without_a_prompt() -> None:
+    assert parse("用可灵2.6做一个10秒的视频") == Generate(
+        prompt="",
+        task_type=T2V,
+        params=VideoParams(duration=10),
+        model=model("kling-2.6", "可灵2.6"),
+        remember=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "images", "prompt", "task"),
+    [
+        ("", (CAT,), "", I2V),
+        ("animate this", (CAT,), "", I2V),
+        ("让这张图动起来", (CAT,), "", I2V),
+        ("猫在伸懒腰", (CAT,), "猫在伸懒腰", I2V),
+        ("@videobot", (CAT,), "", I2V),
+        ("好的", (CAT,), "", I2V),
+        ("", (CAT, DOG), "", FLF),
+        ("从白天到黑夜", (CAT, DOG), "从白天到黑夜", FLF),
+        (
+            "first frame is a cat, last frame is a dog",
+            (CAT, DOG),
+            "first frame is a cat, last frame is a dog",
+            FLF,
+        ),
+        ("首尾帧", (CAT,), "首尾帧", I2V),
+        ("参考这张图，做一个跳舞的女孩", (CAT,), "参考这张图，做一个跳舞的女孩", REF),
+        ("in the style of this, a cat", (CAT,), "in the style of this, a cat", REF),
+        ("角色参考", (CAT, DOG), "角色参考", REF),
+        ("", (CAT, DOG, BIRD), "", REF),
+    ],
+)
+def test_attachments(text: str, images: tuple[ImageInput, ...], prompt: str, task: TaskType) -> None:
+    assert parse(text, images) == Generate(prompt=prompt, task_type=task, images=images)
+
+
+def test_two_images_without_a_cue_keep_the_order_sent() -> None:
+    intent = parse("", [DOG, CAT])
+    assert isinstance(intent, Generate)
+    assert intent.task_type is FLF and intent.images == (DOG, CAT)
+
+
+@pytest.mark.parametrize(
+    ("text", "urls", "prompt", "task"),
+    [
+        ("https://x.com/a.png 一只猫", ("https://x.com/a.png",), "一只猫", I2V),
+        ("https://x.com/a.png，做成视频", ("https://x.com/a.png",), "", I2V),
+        ("animate https://cdn.example.org/p/cat.webp?x=1",
+         ("https://cdn.example.org/p/cat.webp?x=1",), "", I2V),
+        ("https://x.com/a.png https://x.com/b.png 从白天到黑夜", ("https://x.com/a.png", "https://x.com/b.png"),
+         "从白天到黑夜", FLF),
+        ("reference https://x.com/a https://x.com/b https://x.com/c", ("https://x.com/a", "https://x.com/b",
+         "https://x.com/c"), "reference", REF),
+        ("https://x.com/page", ("https://x.com/page",), "", I2V),
+    ],
+)  # fmt: skip
+def test_urls_are_images_and_leave_the_prompt(
+    text: str, urls: tuple[str, ...], prompt: str, task: TaskType
+) -> None:
+    images = tuple(ImageInput(url=url) for url in urls)
+    assert parse(text) == Generate(prompt=prompt, task_type=task, images=images)
+
+
+def test_attachments_come_before_urls() -> None:
+    intent = parse("https://x.com/b.png", [CAT])
+    assert isinstance(intent, Generate)
+    assert intent.images == (CAT, ImageInput(url="https://x.com/b.png"))
+    assert intent.task_type is FLF
+
+
+def test_a_model_with_an_image_is_a_request() -> None:
+    assert parse("用可灵", [CAT]) == Generate(
+        prompt="", task_type=I2V, images=(CAT,), model=family("kling", "可灵"), remember=True
+    )
+
+
+def test_a_command_word_with_an_image_is_a_request() -> None:
+    assert parse("1", [CAT]) == Generate(prompt="1", task_type=I2V, images=(CAT,))
+
+
+def test_http_urls_are_not_images() -> None:
+    intent = parse("a cat http://x.com/a.png")
+    assert isinstance(intent, Generate) and intent.images == ()
