@@ -29,7 +29,7 @@ class CreditUnit(StrEnum):
 class ImageInput(BaseModel):
     """One input image: a public URL as is, or bytes we hold (a chat upload, a local file)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, ser_json_bytes="base64", val_json_bytes="base64")
 
     url: str | None = None
     data: bytes | None = Field(default=None, repr=False)
