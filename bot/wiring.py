@@ -12,6 +12,7 @@ from handlers.conversation import ConversationHandler
 from handlers.flow import GenerationFlow
 from handlers.jobs import JobStore, MemoryJobStore
 from handlers.scheduling import JobScheduler
+from handlers.services import Services
 from handlers.timing import TimeScale
 from prefs import PreferenceStore
 from providers.base import VideoProvider
@@ -84,13 +85,13 @@ def build_app(settings: Settings, *, transport: httpx.AsyncBaseTransport | None 
         scheduler=scheduler,
         timescale=timescale,
     )
-    conversation = ConversationHandler(
+    services = Services(
         catalogue=catalogue,
         flow=flow,
         jobs=jobs,
         prefs=prefs,
         outbox=outbox,
-        default_lang=settings.lang,
         max_jobs_per_user=settings.max_jobs_per_user,
     )
+    conversation = ConversationHandler(services, default_lang=settings.lang)
     return App(settings, providers, catalogue, jobs, prefs, outbox, scheduler, flow, conversation)

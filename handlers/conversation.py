@@ -1,15 +1,20 @@
-"""The conversation: one inbound message in, intents dispatched, replies out through the outbox."""
+"""The conversation: messages and commands in, intents dispatched, replies out through the outbox.
+
+Adapters call :meth:`ConversationHandler.handle` for chat messages and the structured methods
+(``request_video``, ``set_model``, ``show_models``, ...) for slash commands and buttons. Nothing here
+raises at a user: provider trouble becomes its translated reason, our own bugs a friendly apology.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
+from dataclasses import dataclass
 
-from handlers.channel import Outbox
-from handlers.choosing import ModelChoice, choose_model, mention_name, resolve_mention, resolve_policy
-from handlers.dialogue import FORGET_AFTER, DialogueMemory
-from handlers.flow import GenerationFlow
+from handlers.choosing import ModelChoice, choose_model
 from handlers.inbound import ChatRef, InboundMessage
 from handlers.intent import (
+    Affirm,
     AnotherModel,
     Choice,
     Deny,
@@ -18,7 +23,6 @@ from handlers.intent import (
     Help,
     Intent,
     ListModels,
-    Policy,
     ResetPrefs,
     SetModel,
     ShowPrefs,
@@ -26,331 +30,223 @@ from handlers.intent import (
     detect_lang,
     parse,
 )
-from handlers.jobs import Job, JobState, JobStore
-from handlers.timing import utc_now
+from handlers.preferences import PreferenceDesk
+from handlers.services import Services, lang_of, prefs_user
+from handlers.starting import DEFAULT_MOTION_PROMPT, Starter
 from messages import (
-    cheapest_once,
     error_reason,
     help_text,
+    image_received,
     internal_error,
-    model_not_for_task,
     model_not_found,
-    models_list,
+    model_option_label,
     no_model_available,
-    nothing_to_retry,
     ok_no_retry,
-    pref_saved,
-    pref_switched,
-    prefs_reset,
-    prefs_summary,
-    prompt_too_long,
-    too_many_jobs,
 )
-from messages import (
-    choose_model as choose_model_text,
-)
-from messages.reply import Lang, Reply, ReplyKind, Selection
-from prefs import Preference, PreferenceStore, PreferenceStoreError, user_key
-from providers.catalogue import Catalogue, CatalogueEntry
+from messages.reply import Lang, Selection
 from providers.errors import ProviderError
-from providers.types import GenerationRequest, TaskType
+from providers.types import GenerationRequest, ImageInput, TaskType, VideoParams
 
 log = logging.getLogger(__name__)
 
-# What the provider is asked when a photo arrives without words ("animate this").
-DEFAULT_MOTION_PROMPT = "natural motion, gentle cinematic camera movement"
+
+@dataclass(frozen=True)
+class ImageOnly:
+    """A photo without words: held until the user says what to do with it."""
+
+
+Understood = Intent | ImageOnly
 
 
 class ConversationHandler:
-    """Turns each inbound message into replies and jobs. Never raises for a user's input."""
+    """Turns each inbound message into replies and jobs."""
 
-    def __init__(
-        self,
-        *,
-        catalogue: Catalogue,
-        flow: GenerationFlow,
-        jobs: JobStore,
-        prefs: PreferenceStore,
-        outbox: Outbox,
-        default_lang: Lang = "zh",
-        max_jobs_per_user: int = 2,
-    ) -> None:
-        self._catalogue = catalogue
-        self._flow = flow
-        self._jobs = jobs
-        self._prefs = prefs
-        self._outbox = outbox
+    def __init__(self, services: Services, *, default_lang: Lang = "zh") -> None:
+        self._s = services
         self._default_lang = default_lang
-        self._max_jobs = max_jobs_per_user
-        self._dialogue = DialogueMemory()
+        self._starter = Starter(services)
+        self._prefs = PreferenceDesk(services, self._starter)
+
+    # -- chat messages -------------------------------------------------------------------------------
 
     async def handle(self, message: InboundMessage) -> None:
-        """Answer one message. Bugs end in a friendly apology, never in silence or a traceback."""
+        """Answer one message. A redelivered message (same platform message id) is dropped."""
         lang = message.chat.lang or detect_lang(message.text) or self._default_lang
         chat = message.chat.model_copy(update={"lang": lang, "reply_to": message.message_id})
-        try:
-            if await self._jobs.by_inbound(message.inbound_key) is not None:
-                log.info("redelivered message %s dropped", message.inbound_key)
-                return
-            await self._dispatch(parse(message.text, message.images), chat, message.inbound_key)
-        except ProviderError as exc:  # e.g. no provider could list its models
-            log.warning("message %s: provider unavailable: %s", message.inbound_key, exc.kind.value)
-            await self._say(chat, error_reason(lang, exc.kind))
-        except Exception:
-            log.exception("could not handle message %s", message.inbound_key)
-            await self._say(chat, internal_error(lang))
+        if await self._s.jobs.by_inbound(message.inbound_key) is not None:
+            log.info("redelivered message %s dropped", message.inbound_key)
+            return
+        await self._guard(chat, self._dispatch(self._understand(message), chat, message.inbound_key))
 
-    async def retry(self, chat: ChatRef, job_id: str, model_key: str, inbound_key: str) -> None:
-        """Run a failed job's request again on ``model_key`` (a "retry with" button or a "yes")."""
-        lang = _lang(chat)
-        try:
-            failed = await self._jobs.get(job_id)
-            if failed is None:
-                await self._say(chat, nothing_to_retry(lang))
-                return
-            entry = await self._catalogue.entry(model_key, failed.request.task_type)
-            if entry is None:
-                await self._say(chat, no_model_available(lang, failed.request.task_type))
-                return
-            choice = ModelChoice(entry, Selection.EXPLICIT, remember=True)
-            await self._start(chat, inbound_key, failed.request, choice)
-        except ProviderError as exc:
-            await self._say(chat, error_reason(lang, exc.kind))
-        except Exception:
-            log.exception("could not retry job %s", job_id)
-            await self._say(chat, internal_error(lang))
+    def _understand(self, message: InboundMessage) -> Understood:
+        """Parse a message; a photo sent alone waits for the words that come next (DM: photo, then text)."""
+        holder = f"{message.chat.user_key}/{message.chat.chat_id}"
+        if message.images and not message.text.strip():
+            self._s.dialogue.hold_images(holder, message.images)
+            return ImageOnly()
+        intent = parse(message.text, message.images)
+        if isinstance(intent, Generate) and not intent.images:
+            pending = self._s.dialogue.take_images(holder)
+            if pending:
+                intent = parse(message.text, pending)
+        return intent
 
-    async def _dispatch(self, intent: Intent, chat: ChatRef, inbound_key: str) -> None:
-        lang = _lang(chat)
-        user = user_key(chat.platform, chat.user_id)
+    async def _dispatch(self, intent: Understood, chat: ChatRef, inbound_key: str) -> None:
+        lang = lang_of(chat)
         match intent:
             case Generate():
-                await self._generate(intent, chat, inbound_key)
+                await self._starter.generate(intent, chat, inbound_key)
             case SetModel():
-                await self._set_model(intent, chat, inbound_key)
+                await self._prefs.set_model(intent, chat, inbound_key)
             case Choice(index=index):
-                await self._pick(index, chat, inbound_key)
-            case AnotherModel():
-                await self._offer_models(chat)
-            case UnknownModel(name=name):
-                entries = await self._catalogue.entries(TaskType.TEXT_TO_VIDEO)
-                await self._say(chat, model_not_found(lang, name, entries))
-            case ListModels():
-                await self._list_models(chat)
-            case ShowPrefs():
-                saved = await self._prefs.all_for(user)
-                items = [(task, pref.model_name) for task, pref in sorted(saved.items())]
-                await self._say(chat, prefs_summary(lang, items))
-            case ResetPrefs():
-                await self._prefs.reset(user)
-                await self._say(chat, prefs_reset(lang))
+                await self._prefs.pick(index, chat, inbound_key)
+            case Affirm():
+                await self._starter.affirm(chat, inbound_key)
             case Deny():
-                self._dialogue.clear(chat.user_key)
-                await self._say(chat, ok_no_retry(lang))
+                self._s.dialogue.clear(chat.user_key)
+                await self._s.say(chat, ok_no_retry(lang))
+            case AnotherModel():
+                await self._prefs.offer_models(chat)
+            case UnknownModel(name=name):
+                entries = await self._s.catalogue.entries(TaskType.TEXT_TO_VIDEO)
+                await self._s.say(chat, model_not_found(lang, name, entries))
+            case ListModels():
+                await self._prefs.list_models(chat)
+            case ShowPrefs():
+                await self._prefs.show(chat)
+            case ResetPrefs():
+                await self._prefs.reset(chat)
+            case ImageOnly():
+                await self._s.say(chat, image_received(lang))
             case Empty() | Help():
-                await self._say(chat, help_text(lang))
-            case _:  # Affirm
-                await self._affirm(chat, inbound_key)
+                await self._s.say(chat, help_text(lang))
 
-    # -- generation ---------------------------------------------------------------------------------
+    # -- structured commands (slash commands, buttons) ------------------------------------------------
 
-    async def _generate(self, intent: Generate, chat: ChatRef, inbound_key: str) -> None:
-        lang = _lang(chat)
-        user = user_key(chat.platform, chat.user_id)
-        state = self._dialogue.get(chat.user_key)
-        policy = intent.policy or state.next_policy
-        state.next_policy = None
-        task_type = intent.task_type
-        choice = await choose_model(
-            self._catalogue,
-            self._prefs,
-            user,
-            task_type,
-            mention=intent.model,
-            policy=policy,
-            remember=intent.remember,
-        )
-        if choice is None:
-            await self._say(chat, no_model_available(lang, task_type))
-            return
-        if choice.unavailable:
-            await self._say(chat, model_not_for_task(lang, choice.unavailable, task_type))
-        if intent.remember and choice.selection is not Selection.DEFAULT:
-            await self._save_preference(user, choice.entry)
-        prompt = intent.prompt or (DEFAULT_MOTION_PROMPT if intent.images else "")
-        request = GenerationRequest(
-            task_type=task_type, prompt=prompt, images=intent.images, params=intent.params
-        )
-        await self._start(chat, inbound_key, request, choice)
-
-    async def _start(
-        self, chat: ChatRef, inbound_key: str, request: GenerationRequest, choice: ModelChoice
+    async def request_video(
+        self,
+        chat: ChatRef,
+        inbound_key: str,
+        *,
+        prompt: str,
+        images: tuple[ImageInput, ...] = (),
+        params: VideoParams | None = None,
+        model_key: str | None = None,
     ) -> None:
-        lang = _lang(chat)
-        spec = choice.entry.spec
-        if len(request.prompt) > spec.max_prompt_chars:
-            await self._say(
-                chat, prompt_too_long(lang, max_chars=spec.max_prompt_chars, model_name=spec.name)
+        """A request with separate fields (e.g. ``/video``): 0 images t2v, 1 i2v, 2 first + last frame."""
+        chat = self._with_lang(chat, prompt)
+        task_type = _task_for(images)
+        await self._guard(
+            chat, self._request(chat, inbound_key, prompt, images, params, model_key, task_type)
+        )
+
+    async def _request(
+        self,
+        chat: ChatRef,
+        inbound_key: str,
+        prompt: str,
+        images: tuple[ImageInput, ...],
+        params: VideoParams | None,
+        model_key: str | None,
+        task_type: TaskType,
+    ) -> None:
+        if await self._s.jobs.by_inbound(inbound_key) is not None:
+            return
+        request = GenerationRequest(
+            task_type=task_type,
+            prompt=prompt.strip() or (DEFAULT_MOTION_PROMPT if images else ""),
+            images=images,
+            params=params or VideoParams(),
+        )
+        choice: ModelChoice | None = None
+        if model_key:
+            entry = await self._s.catalogue.entry(model_key, task_type)
+            choice = ModelChoice(entry, Selection.EXPLICIT, remember=True) if entry else None
+        if choice is None:
+            choice = await choose_model(
+                self._s.catalogue,
+                self._s.prefs,
+                prefs_user(chat),
+                task_type,
+                mention=None,
+                policy=None,
+                remember=True,
             )
+        if choice is None:
+            await self._s.say(chat, no_model_available(lang_of(chat), task_type))
             return
-        active = await self._jobs.active(chat.user_key)
-        if len(active) >= self._max_jobs:
-            await self._say(chat, too_many_jobs(lang, self._max_jobs))
-            return
-        self._dialogue.clear(chat.user_key)
-        job = Job(
-            inbound_key=inbound_key,
-            chat=chat,
-            request=request,
-            provider=choice.entry.provider,
-            offer=choice.entry.offer,
-            family=spec.family,
-            trait=spec.trait,
-            selection=choice.selection,
-            remember=choice.remember,
-            eta=choice.entry.eta,
-            poll_every_s=spec.poll_every_s,
-            progress_every_s=spec.progress_every_s,
-            # A live estimate longer than the model's timeout must not doom every job: keep 2 min of slack.
-            timeout_s=max(spec.timeout_s, choice.entry.eta.max_s + 120),
-        )
-        await self._flow.launch(job)
+        await self._starter.start(chat, inbound_key, request, choice)
 
-    # -- preferences and choices ------------------------------------------------------------------
+    async def retry(self, chat: ChatRef, job_id: str, model_key: str, inbound_key: str) -> None:
+        """Run a failed job's request again on ``model_key`` (a "retry with" button)."""
+        chat = self._with_lang(chat, "")
+        await self._guard(chat, self._starter.retry(chat, job_id, model_key, inbound_key))
 
-    async def _set_model(self, intent: SetModel, chat: ChatRef, inbound_key: str) -> None:
-        lang = _lang(chat)
-        user = user_key(chat.platform, chat.user_id)
-        state = self._dialogue.get(chat.user_key)
-        retry_job_id = await self._retry_target(chat)
-        if intent.model is None and intent.policy is Policy.CHEAPEST and not intent.remember:
-            entry = await self._catalogue.cheapest(await self._last_task_type(chat))
-            await self._say(chat, cheapest_once(lang, entry.name if entry else ""))
-            if retry_job_id and entry:
-                await self.retry(chat, retry_job_id, entry.key, inbound_key)
-            else:
-                state.next_policy = Policy.CHEAPEST
-            return
-        saved: CatalogueEntry | None = None
-        for task_type in TaskType:
-            if intent.model is not None:
-                entry = await resolve_mention(self._catalogue, intent.model, task_type)
-            elif intent.policy is not None:
-                entry = await resolve_policy(self._catalogue, intent.policy, task_type)
-            else:
-                entry = None
-            if entry is not None:
-                await self._save_preference(user, entry)
-                saved = saved or entry
-        if saved is None:
-            name = mention_name(self._catalogue, intent.model) if intent.model else ""
-            await self._say(
-                chat, model_not_found(lang, name, await self._catalogue.entries(TaskType.TEXT_TO_VIDEO))
+    async def set_model(
+        self, chat: ChatRef, model_key: str, task_type: TaskType | None, inbound_key: str
+    ) -> None:
+        """Remember ``model_key`` for ``task_type`` (all the task types it does when ``None``)."""
+        chat = self._with_lang(chat, "")
+        await self._guard(chat, self._prefs.set_key(chat, model_key, task_type, inbound_key))
+
+    async def show_prefs(self, chat: ChatRef) -> None:
+        chat = self._with_lang(chat, "")
+        await self._guard(chat, self._prefs.show(chat))
+
+    async def reset_prefs(self, chat: ChatRef, task_type: TaskType | None = None) -> None:
+        chat = self._with_lang(chat, "")
+        await self._guard(chat, self._prefs.reset(chat, task_type))
+
+    async def show_models(self, chat: ChatRef, task_type: TaskType | None = None) -> None:
+        chat = self._with_lang(chat, "")
+        await self._guard(chat, self._prefs.list_models(chat, (task_type,) if task_type else None))
+
+    async def show_help(self, chat: ChatRef) -> None:
+        chat = self._with_lang(chat, "")
+        await self._s.say(chat, help_text(lang_of(chat)))
+
+    async def model_options(self, task_type: TaskType, lang: Lang, query: str = "") -> list[tuple[str, str]]:
+        """``(model key, label with price and time)`` for a model picker, filtered by ``query``."""
+        try:
+            entries = await self._s.catalogue.entries(task_type)
+        except ProviderError:
+            return []
+        needle = query.strip().lower()
+        return [
+            (
+                e.key,
+                model_option_label(
+                    lang,
+                    name=e.name,
+                    credits_min=e.credits_min,
+                    credits_max=e.credits_max,
+                    unit=e.unit,
+                    eta_max_s=e.eta.max_s,
+                ),
             )
-            return
-        await self._say(
-            chat, pref_saved(lang, saved.name) if intent.remember else pref_switched(lang, saved.name)
-        )
-        if retry_job_id:
-            await self._retry_with(chat, retry_job_id, intent, inbound_key)
+            for e in entries
+            if not needle or needle in e.name.lower() or needle in e.key
+        ]
 
-    async def _retry_with(self, chat: ChatRef, job_id: str, intent: SetModel, inbound_key: str) -> None:
-        failed = await self._jobs.get(job_id)
-        if failed is None:
-            return
-        task_type = failed.request.task_type
-        entry = (
-            await resolve_mention(self._catalogue, intent.model, task_type)
-            if intent.model
-            else await resolve_policy(self._catalogue, intent.policy or Policy.BEST, task_type)
-        )
-        if entry is not None:
-            await self.retry(chat, job_id, entry.key, inbound_key)
+    # -- plumbing ----------------------------------------------------------------------------------------
 
-    async def _pick(self, index: int, chat: ChatRef, inbound_key: str) -> None:
-        lang = _lang(chat)
-        state = self._dialogue.get(chat.user_key)
-        if not 1 <= index <= len(state.choices):
-            await self._say(chat, help_text(lang))
-            return
-        key = state.choices[index - 1]
-        retry_job_id = await self._retry_target(chat)
-        entry = None
-        for task_type in TaskType:
-            found = await self._catalogue.entry(key, task_type)
-            if found is not None:
-                await self._save_preference(user_key(chat.platform, chat.user_id), found)
-                entry = entry or found
-        if entry is None:
-            await self._say(chat, no_model_available(lang, TaskType.TEXT_TO_VIDEO))
-            return
-        await self._say(chat, pref_saved(lang, entry.name))
-        if retry_job_id:
-            await self.retry(chat, retry_job_id, key, inbound_key)
+    def _with_lang(self, chat: ChatRef, text: str) -> ChatRef:
+        return chat.model_copy(update={"lang": chat.lang or detect_lang(text) or self._default_lang})
 
-    async def _affirm(self, chat: ChatRef, inbound_key: str) -> None:
-        """ "Yes" after a failure: retry on the first alternative that failure named."""
-        job_id = await self._retry_target(chat)
-        failed = await self._jobs.get(job_id) if job_id else None
-        if failed is None or failed.error_kind is None:
-            await self._say(chat, nothing_to_retry(_lang(chat)))
-            return
-        task_type = failed.request.task_type
-        alternatives = await self._catalogue.alternatives(
-            failed.model_key, task_type, failed.error_kind.value
-        )
-        if not alternatives:
-            await self._say(chat, no_model_available(_lang(chat), task_type))
-            return
-        await self.retry(chat, failed.id, alternatives[0].key, inbound_key)
-
-    async def _retry_target(self, chat: ChatRef) -> str | None:
-        """The user's newest job, if it failed recently: what "yes" or a model name would retry."""
-        latest = await self._jobs.latest(chat.user_key)
-        if latest is None or latest.state is not JobState.FAILED or latest.finished_at is None:
-            return None
-        return latest.id if utc_now() - latest.finished_at < FORGET_AFTER else None
-
-    async def _offer_models(self, chat: ChatRef) -> None:
-        task_type = await self._last_task_type(chat)
-        entries = await self._catalogue.entries(task_type)
-        self._dialogue.offer(chat.user_key, tuple(e.key for e in entries))
-        await self._say(chat, choose_model_text(_lang(chat), entries))
-
-    async def _list_models(self, chat: ChatRef) -> None:
-        lang = _lang(chat)
-        texts = []
-        for task_type in (TaskType.TEXT_TO_VIDEO, TaskType.IMAGE_TO_VIDEO):
-            entries = await self._catalogue.entries(task_type)
-            default = await self._catalogue.default(task_type)
-            if entries and default:
-                texts.append(models_list(lang, task_type=task_type, entries=entries, default_key=default.key))
-        await self._say(chat, "\n\n".join(texts) or no_model_available(lang, TaskType.TEXT_TO_VIDEO))
-
-    async def _last_task_type(self, chat: ChatRef) -> TaskType:
-        latest = await self._jobs.latest(chat.user_key)
-        return latest.request.task_type if latest else TaskType.TEXT_TO_VIDEO
-
-    async def _save_preference(self, user: str, entry: CatalogueEntry) -> None:
-        preference = Preference(
-            model_id=entry.ref.model_id,
-            model_name=entry.name,
-            credit=entry.credits_min,
-            last_used=utc_now(),
-            model_key=entry.key,
-            provider=entry.provider,
-        )
+    async def _guard(self, chat: ChatRef, work: Awaitable[None]) -> None:
+        """Run ``work``; provider trouble becomes its translated reason, our own bugs an apology."""
+        lang = lang_of(chat)
         try:
-            await self._prefs.set(user, entry.task_type, preference)
-        except PreferenceStoreError:
-            log.exception("could not save a preference")
-
-    async def _say(self, chat: ChatRef, text: str) -> None:
-        try:
-            await self._outbox.send(chat, Reply(kind=ReplyKind.TEXT, text=text))
+            await work
+        except ProviderError as exc:  # e.g. no provider could list its models
+            log.warning("provider unavailable for %s: %s", chat.user_key, exc.kind.value)
+            await self._s.say(chat, error_reason(lang, exc.kind))
         except Exception:
-            log.exception("could not answer in %s", chat.platform)
+            log.exception("could not answer %s", chat.user_key)
+            await self._s.say(chat, internal_error(lang))
 
 
-def _lang(chat: ChatRef) -> Lang:
-    return chat.lang or "zh"
+def _task_for(images: tuple[ImageInput, ...]) -> TaskType:
+    if len(images) >= 2:
+        return TaskType.FIRST_LAST_FRAME_TO_VIDEO
+    return TaskType.IMAGE_TO_VIDEO if images else TaskType.TEXT_TO_VIDEO

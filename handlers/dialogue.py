@@ -1,4 +1,4 @@
-"""What a user was last offered: numbered model choices, and a one-off "cheapest" for the next request."""
+"""Short-lived per-user context: numbered model choices, a one-off "cheapest", a photo awaiting words."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from handlers.intent import Policy
 from handlers.timing import utc_now
+from providers.types import ImageInput
 
 FORGET_AFTER = timedelta(hours=1)
 
@@ -15,6 +16,7 @@ FORGET_AFTER = timedelta(hours=1)
 class DialogueState:
     choices: tuple[str, ...] = ()  # model keys, in the order shown
     next_policy: Policy | None = None  # "用便宜的" alone: the next request only
+    pending_images: tuple[ImageInput, ...] = ()  # a photo sent alone, waiting for its words
     at: datetime = field(default_factory=utc_now)
 
 
@@ -31,7 +33,17 @@ class DialogueMemory:
         return state
 
     def offer(self, user: str, choices: tuple[str, ...]) -> None:
-        self._states[user] = DialogueState(choices=choices)
+        self.get(user).choices = choices
+
+    def hold_images(self, user: str, images: tuple[ImageInput, ...]) -> None:
+        state = self.get(user)
+        state.pending_images = images
+        state.at = utc_now()
+
+    def take_images(self, user: str) -> tuple[ImageInput, ...]:
+        state = self.get(user)
+        images, state.pending_images = state.pending_images, ()
+        return images
 
     def clear(self, user: str) -> None:
         self._states.pop(user, None)

@@ -35,6 +35,13 @@ from messages.notes import (
     still_working,
     too_many_jobs,
 )
+from messages.platform import (
+    attachment_not_image,
+    attachment_too_large,
+    image_received,
+    model_option_label,
+    unsupported_message,
+)
 from messages.progress import progress, progress_percent
 from messages.protocol import (
     Alternative,
@@ -54,6 +61,8 @@ __all__ = [
     "Reply",
     "ReplyKind",
     "Selection",
+    "attachment_not_image",
+    "attachment_too_large",
     "cheapest_once",
     "choose_model",
     "credits_range_text",
@@ -64,11 +73,13 @@ __all__ = [
     "eta_text",
     "failure",
     "help_text",
+    "image_received",
     "internal_error",
     "minutes",
     "minutes_range_text",
     "model_not_for_task",
     "model_not_found",
+    "model_option_label",
     "models_list",
     "need_image",
     "need_second_image",
@@ -90,5 +101,6 @@ __all__ = [
     "task_label",
     "too_many_jobs",
     "trait_label",
+    "unsupported_message",
     "video_link",
 ]

@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 from messages.reply import ReplyKind
-from providers.types import ImageInput
+from providers.types import ImageInput, TaskType, VideoParams
+from tests.providers.sandbox.media import solid_png
 from tests.support import Chat, running_app
 
 K = ReplyKind
@@ -154,3 +155,39 @@ async def test_bad_input_gets_friendly_answers(tmp_path: Path) -> None:
     failure = channel.of("alice")[-1]
     assert failure.kind is K.FAILURE and "image" in failure.text.lower()
     assert not any("Traceback" in r.text or "Error" in r.text for r in channel.of("alice"))
+
+
+async def test_photo_alone_waits_for_its_words(tmp_path: Path) -> None:
+    photo = ImageInput(data=solid_png((200, 120, 40)), content_type="image/png")
+    async with running_app(tmp_path) as (app, channel):
+        alice = Chat(app)
+        await alice.say("", images=(photo,))
+        assert "收到图片" in channel.of("alice")[-1].text
+        assert not await app.jobs.active()
+        await alice.say("让它慢慢动起来")
+        jobs = await app.jobs.active()
+        assert len(jobs) == 1 and jobs[0].request.task_type == "image_to_video" and jobs[0].request.images
+        await alice.settle()
+    assert channel.kinds("alice")[-1] is K.LINK
+
+
+async def test_structured_request_and_preference_commands(tmp_path: Path) -> None:
+    async with running_app(tmp_path) as (app, channel):
+        alice = Chat(app, lang="en")
+        conversation = app.conversation
+        options = await conversation.model_options(TaskType.TEXT_TO_VIDEO, "en", "kling")
+        assert [key for key, _ in options] == ["kling-o1", "kling-2.6"] and "free" in options[0][1]
+        await conversation.set_model(alice.ref, "kling-2.6", None, "cli:click-1")
+        assert "Kling 2.6" in channel.of("alice")[-1].text
+        await conversation.show_prefs(alice.ref)
+        assert "Kling 2.6" in channel.of("alice")[-1].text
+        await conversation.request_video(
+            alice.ref, "cli:slash-1", prompt="a lantern", params=VideoParams(duration=10), model_key="vidu-q2"
+        )
+        await conversation.request_video(alice.ref, "cli:slash-1", prompt="a lantern")  # redelivered
+        await alice.settle()
+        await conversation.reset_prefs(alice.ref)
+        await conversation.show_models(alice.ref, TaskType.IMAGE_TO_VIDEO)
+    notices = [r for r in channel.of("alice") if r.kind is K.NOTICE]
+    assert len(notices) == 1 and "Vidu Q2" in notices[0].text
+    assert "Models for" in channel.of("alice")[-1].text

@@ -147,7 +147,21 @@ def _notes(lang: Lang) -> Iterator[tuple[str, str]]:
         yield function.__name__, function(lang)
 
 
-RENDERERS = (_format, _protocol, _errors_and_progress, _chat, _notes)
+def _platform(lang: Lang) -> Iterator[tuple[str, str]]:
+    yield "attachment_not_image", m.attachment_not_image(lang)
+    yield "attachment_too_large", m.attachment_too_large(lang, 20)
+    yield "unsupported_message", m.unsupported_message(lang)
+    yield "image_received", m.image_received(lang)
+    for unit in CreditUnit:
+        yield (
+            "model_option_label",
+            m.model_option_label(
+                lang, name="Kling O1", credits_min=48, credits_max=120, unit=unit, eta_max_s=360
+            ),
+        )
+
+
+RENDERERS = (_format, _protocol, _errors_and_progress, _chat, _notes, _platform)
 RENDERED = [(lang, name, text) for lang in LANGS for render in RENDERERS for name, text in render(lang)]
 
 

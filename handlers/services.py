@@ -1,0 +1,60 @@
+"""What the conversation's parts share: the stores, the catalogue, the flow and a way to answer."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from handlers.channel import Outbox
+from handlers.dialogue import DialogueMemory
+from handlers.flow import GenerationFlow
+from handlers.inbound import ChatRef
+from handlers.jobs import JobStore
+from handlers.timing import utc_now
+from messages.reply import Lang, Reply, ReplyKind
+from prefs import Preference, PreferenceStore, PreferenceStoreError, user_key
+from providers.catalogue import Catalogue, CatalogueEntry
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    catalogue: Catalogue
+    flow: GenerationFlow
+    jobs: JobStore
+    prefs: PreferenceStore
+    outbox: Outbox
+    max_jobs_per_user: int = 2
+    dialogue: DialogueMemory = field(default_factory=DialogueMemory)
+
+    async def remember(self, chat: ChatRef, entry: CatalogueEntry) -> None:
+        """Save ``entry`` as the user's model for its task type (a store problem is logged, not raised)."""
+        preference = Preference(
+            model_id=entry.ref.model_id,
+            model_name=entry.name,
+            credit=entry.credits_min,
+            last_used=utc_now(),
+            model_key=entry.key,
+            provider=entry.provider,
+        )
+        try:
+            await self.prefs.set(prefs_user(chat), entry.task_type, preference)
+        except PreferenceStoreError:
+            log.exception("could not save a preference")
+
+    async def say(self, chat: ChatRef, text: str) -> None:
+        """A plain answer; a delivery problem is logged, never raised at the user."""
+        try:
+            await self.outbox.send(chat, Reply(kind=ReplyKind.TEXT, text=text))
+        except Exception:
+            log.exception("could not answer in %s", chat.platform)
+
+
+def lang_of(chat: ChatRef) -> Lang:
+    return chat.lang or "zh"
+
+
+def prefs_user(chat: ChatRef) -> str:
+    """The preference file's key for this user: ``user_<platform>:<id>``."""
+    return user_key(chat.platform, chat.user_id)

@@ -1,0 +1,126 @@
+"""Starting jobs: a request becomes a job on a chosen model; retries run a failed request again."""
+
+from __future__ import annotations
+
+from handlers.choosing import ModelChoice, choose_model
+from handlers.dialogue import FORGET_AFTER
+from handlers.inbound import ChatRef
+from handlers.intent import Generate, Policy
+from handlers.jobs import Job, JobState
+from handlers.services import Services, lang_of, prefs_user
+from handlers.timing import utc_now
+from messages import (
+    model_not_for_task,
+    no_model_available,
+    nothing_to_retry,
+    prompt_too_long,
+    too_many_jobs,
+)
+from messages.reply import Selection
+from providers.types import GenerationRequest
+
+# What the provider is asked when a photo arrives without words ("animate this").
+DEFAULT_MOTION_PROMPT = "natural motion, gentle cinematic camera movement"
+# A live estimate longer than a model's timeout must not doom every job: keep this much slack.
+TIMEOUT_SLACK_S = 120
+
+
+class Starter:
+    def __init__(self, services: Services) -> None:
+        self._s = services
+
+    async def generate(self, intent: Generate, chat: ChatRef, inbound_key: str) -> None:
+        """A parsed request: choose the model (named > policy > preference > default) and start."""
+        state = self._s.dialogue.get(chat.user_key)
+        policy: Policy | None = intent.policy or state.next_policy
+        state.next_policy = None
+        choice = await choose_model(
+            self._s.catalogue,
+            self._s.prefs,
+            prefs_user(chat),
+            intent.task_type,
+            mention=intent.model,
+            policy=policy,
+            remember=intent.remember,
+        )
+        if choice is None:
+            await self._s.say(chat, no_model_available(lang_of(chat), intent.task_type))
+            return
+        if choice.unavailable:
+            await self._s.say(chat, model_not_for_task(lang_of(chat), choice.unavailable, intent.task_type))
+        if intent.remember and choice.selection is not Selection.DEFAULT:
+            await self._s.remember(
+                chat, choice.entry
+            )  # "以后都用 X, make ...": saved now, not only on success
+        prompt = intent.prompt or (DEFAULT_MOTION_PROMPT if intent.images else "")
+        request = GenerationRequest(
+            task_type=intent.task_type, prompt=prompt, images=intent.images, params=intent.params
+        )
+        await self.start(chat, inbound_key, request, choice)
+
+    async def start(
+        self, chat: ChatRef, inbound_key: str, request: GenerationRequest, choice: ModelChoice
+    ) -> None:
+        lang = lang_of(chat)
+        spec = choice.entry.spec
+        if len(request.prompt) > spec.max_prompt_chars:
+            await self._s.say(
+                chat, prompt_too_long(lang, max_chars=spec.max_prompt_chars, model_name=spec.name)
+            )
+            return
+        if len(await self._s.jobs.active(chat.user_key)) >= self._s.max_jobs_per_user:
+            await self._s.say(chat, too_many_jobs(lang, self._s.max_jobs_per_user))
+            return
+        self._s.dialogue.clear(chat.user_key)
+        job = Job(
+            inbound_key=inbound_key,
+            chat=chat,
+            request=request,
+            provider=choice.entry.provider,
+            offer=choice.entry.offer,
+            family=spec.family,
+            trait=spec.trait,
+            selection=choice.selection,
+            remember=choice.remember,
+            eta=choice.entry.eta,
+            poll_every_s=spec.poll_every_s,
+            progress_every_s=spec.progress_every_s,
+            timeout_s=max(spec.timeout_s, choice.entry.eta.max_s + TIMEOUT_SLACK_S),
+        )
+        await self._s.flow.launch(job)
+
+    async def retry(self, chat: ChatRef, job_id: str, model_key: str, inbound_key: str) -> None:
+        """Run a job's request again on ``model_key`` (a "retry with" button, "yes", a model name)."""
+        job = await self._s.jobs.get(job_id)
+        if job is None:
+            await self._s.say(chat, nothing_to_retry(lang_of(chat)))
+            return
+        entry = await self._s.catalogue.entry(model_key, job.request.task_type)
+        if entry is None:
+            await self._s.say(chat, no_model_available(lang_of(chat), job.request.task_type))
+            return
+        await self.start(
+            chat, inbound_key, job.request, ModelChoice(entry, Selection.EXPLICIT, remember=True)
+        )
+
+    async def retry_target(self, chat: ChatRef) -> Job | None:
+        """The user's newest job if it failed recently: what "yes" or a model name would retry."""
+        latest = await self._s.jobs.latest(chat.user_key)
+        if latest is None or latest.state is not JobState.FAILED or latest.finished_at is None:
+            return None
+        return latest if utc_now() - latest.finished_at < FORGET_AFTER else None
+
+    async def affirm(self, chat: ChatRef, inbound_key: str) -> None:
+        """ "Yes" after a failure: retry on the first alternative that failure named."""
+        failed = await self.retry_target(chat)
+        if failed is None or failed.error_kind is None:
+            await self._s.say(chat, nothing_to_retry(lang_of(chat)))
+            return
+        task_type = failed.request.task_type
+        alternatives = await self._s.catalogue.alternatives(
+            failed.model_key, task_type, failed.error_kind.value
+        )
+        if not alternatives:
+            await self._s.say(chat, no_model_available(lang_of(chat), task_type))
+            return
+        await self.retry(chat, failed.id, alternatives[0].key, inbound_key)

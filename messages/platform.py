@@ -1,0 +1,50 @@
+"""Words adapters need around the conversation: attachments, unsupported messages, option labels."""
+
+from __future__ import annotations
+
+from messages.format import credits_range_text, minutes
+from messages.reply import Lang
+from messages.text import Text
+from providers.types import CreditUnit
+
+NOT_AN_IMAGE = Text(
+    "这个附件不是图片,请发 JPG、PNG 或 WEBP 格式的图片 🙏",
+    "That attachment isn't a picture; please send a JPG, PNG or WEBP image 🙏",
+)
+TOO_LARGE = Text(
+    "图片太大了(最大 {max_mb} MB),换一张小一点的图片吧",
+    "That picture is too large (at most {max_mb} MB); please send a smaller one",
+)
+UNSUPPORTED = Text(
+    "我能看懂文字和图片,这类消息还处理不了。告诉我你想生成什么视频吧 🎬",
+    "I understand text and pictures, not this kind of message. Tell me what video you'd like 🎬",
+)
+IMAGE_RECEIVED = Text(
+    "📷 收到图片啦!告诉我想让它怎么动,或者直接说「让它动起来」",
+    '📷 Got your picture! Tell me how it should move, or just say "animate this"',
+)
+OPTION_LABEL = Text("{name} · {price} · 约 {minutes} 分钟", "{name} · {price} · ~{minutes} min")
+
+
+def attachment_not_image(lang: Lang) -> str:
+    return NOT_AN_IMAGE(lang)
+
+
+def attachment_too_large(lang: Lang, max_mb: int) -> str:
+    return TOO_LARGE(lang, max_mb=max_mb)
+
+
+def unsupported_message(lang: Lang) -> str:
+    return UNSUPPORTED(lang)
+
+
+def image_received(lang: Lang) -> str:
+    return IMAGE_RECEIVED(lang)
+
+
+def model_option_label(
+    lang: Lang, *, name: str, credits_min: int, credits_max: int, unit: CreditUnit, eta_max_s: int
+) -> str:
+    """A short one-line label for a model picker (Discord autocomplete allows 100 characters)."""
+    price = credits_range_text(lang, credits_min, credits_max, unit)
+    return OPTION_LABEL(lang, name=name, price=price, minutes=minutes(eta_max_s))[:100]
