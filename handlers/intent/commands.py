@@ -53,7 +53,10 @@ _WORDS: dict[Intent, tuple[str, ...]] = {
         "用别的模型", "用其他模型", "有别的模型吗", "还有别的模型吗", "试试别的模型", "换个模型试试",
         "try another model", "another model", "other models", "different model", "a different model",
         "try a different model", "use another model", "use a different model", "switch model", "change model",
-        "try another one", "another one",
+        "try another one", "another one", "a different one", "something else", "use something else",
+        "try something else", "用别的", "用其他的", "别的", "其他的", "换一个别的",
+        "use another", "use another one", "用其它模型", "其它模型", "换其他模型", "换成别的模型",
+        "换成其他模型",
     ),
     Affirm(): (
         "好", "好的", "好啊", "好吧", "好滴", "可以", "可以的", "是", "是的", "对", "对的",
@@ -69,9 +72,9 @@ _WORDS: dict[Intent, tuple[str, ...]] = {
 }  # fmt: skip
 _TABLE: dict[str, Intent] = {word: intent for intent, words in _WORDS.items() for word in words}
 
-_TRAILING_PUNCT = re.compile(r"[\s!！.。~～…,，?？]+$")
+_TRAILING_PUNCT = " \t\r\n!！.。~～…,，?？"
 _COURTESY = re.compile(
-    r"[\s,，]*(?:谢谢|谢啦|多谢|thanks|thank\s+you|thx|please|pls|吧|啦|呀|哈|呢|哦|啊|试试|试一下|重试)$"
+    r"(?:谢谢|谢啦|多谢|thanks|thank\s+you|thx|please|pls|吧|啦|呀|哈|呢|哦|啊|试试|试一下|重试)$"
 )
 _ZH_ORDINAL = {
     "一": 1,
@@ -137,8 +140,8 @@ def match_command(text: str) -> Intent | None:
     key = _key(text)
     if re.fullmatch(r"[?？]+", key):
         return Help()
-    key = _TRAILING_PUNCT.sub("", key) or key
-    for candidate in (key, _TRAILING_PUNCT.sub("", _COURTESY.sub("", key))):
+    key = key.rstrip(_TRAILING_PUNCT) or key
+    for candidate in (key, _COURTESY.sub("", key).rstrip(_TRAILING_PUNCT)):
         if not candidate:
             continue
         if found := _TABLE.get(candidate) or _choice(candidate):

@@ -35,7 +35,7 @@ _ORIENTATION = {
 _CLAUSE_EDGE = r"[\s,，、;；。.!！?？]"
 
 _ZH_DURATION = re.compile(
-    rf"(?:时长|长度)?(?:为|是|[:：])?\s*(?<![\d.第一二两三四五六七八九十])(?P<n>\d{{1,3}}|{_ZH_NUMBER})\s*秒钟?(?:的|长)?"
+    rf"(?:(?:时长|长度)(?:为|是|[:：])?\s*)?(?<![\d.第一二两三四五六七八九十])(?P<n>\d{{1,3}}|{_ZH_NUMBER})\s*秒钟?(?:的|长)?"
 )
 _EN_DURATION = re.compile(
     r"(?:\b(?:for|of|in|about|around|lasting|duration(?:\s+of)?)\s*[:：]?\s*)?"
@@ -44,7 +44,7 @@ _EN_DURATION = re.compile(
     re.IGNORECASE,
 )
 _RATIO = re.compile(
-    r"(?:(?:画面|视频)?比例|画幅|(?:aspect\s+)?ratio)?\s*(?:为|是|of|[:：])?\s*(?:\bin\s+)?"
+    r"(?:(?:(?:画面|视频)?比例|画幅|(?:aspect\s+)?ratio)\s*(?:为|是|of|[:：])?\s*|\bin\s+)?"
     r"(?<![\d.])(?P<a>\d{1,2})\s*[:：]\s*(?P<b>\d{1,2})(?![\d.])"
     r"(?:\s*(?:的|比例|画幅|format|aspect\s+ratio|ratio))?",
     re.IGNORECASE,
@@ -61,7 +61,7 @@ _EN_ORIENTATION = re.compile(
 )
 _EN_VIDEO_AFTER = re.compile(r"[\s-]+(?:video|clip|shot)\b", re.IGNORECASE)
 _RESOLUTION = re.compile(
-    r"(?:分辨率|清晰度|resolution)?\s*(?:为|是|[:：])?\s*(?:\b(?:in|at)\s+)?"
+    r"(?:(?:分辨率|清晰度|resolution)\s*(?:为|是|[:：])?\s*|\b(?:in|at)\s+)?"
     r"(?<![A-Za-z0-9])(?P<r>(?:480|540|720|768|1080)\s*p|4\s*k)(?![A-Za-z0-9])(?:\s*(?:的|分辨率|resolution))?",
     re.IGNORECASE,
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from handlers.intent.commands import match_command
@@ -20,7 +21,7 @@ def parse(text: str, images: Sequence[ImageInput] = ()) -> Intent:
 
     A model or policy with nothing else (no prompt, image or parameter) is a SetModel; a Generate
     with an empty prompt and no image means "a video, but of what?"."""
-    text = strip_mentions(fold_width(text))
+    text = re.sub(r"\s+", " ", strip_mentions(fold_width(text)))
     urls, text = extract_urls(text)
     inputs = (*images, *(ImageInput(url=url) for url in urls))
     if not inputs:

@@ -26,7 +26,8 @@ _ZH_VERB = (
 )
 _ZH_TRIGGER = rf"{_ZH_WHEN}{_ZH_VERB}\s*"
 _EN_WHEN = (
-    r"(?:(?:always|from\s+now\s+on|by\s+default|this\s+time|for\s+now|just|please|let'?s|and|then)\s*,?\s+)*"
+    r"(?:(?:always|from\s+now\s+on|by\s+default|this\s+time|for\s+now|just|please|let'?s|and|then)"
+    r"(?:\s*,\s*|\s+)){0,3}"
 )
 _EN_VERB = (
     r"(?:use|using|switch(?:\s+over)?\s+to|change\s+to|go\s+with|try|with|via|default\s+to"
@@ -41,6 +42,7 @@ _EN_TAIL = (
 _ZH_TAIL = r"(?:吧|呗)?(?:来|去)?(?:(?:做|生成|制作|拍|画)(?:一个|一段|一条|一部|个|段|条|部)?)?"
 _TO_VERB = r"(?:\s*\bto(?=\s+(?:make|generate|create|animate|produce|render)\b))?"
 
+_TRIGGER_REACH = 48  # longer than any trigger phrase
 _TRIGGER_BEFORE = re.compile(rf"(?:{_ZH_TRIGGER}|{_EN_TRIGGER}|{_LABEL})\Z", re.IGNORECASE)
 _NAME_AFTER = re.compile(
     rf"(?P<word>\s*(?:这个)?模型|\s+model|\s+one)?{_EN_TAIL}\s*{_ZH_TAIL}{_TO_VERB}", re.IGNORECASE
@@ -94,7 +96,8 @@ _UNKNOWN = re.compile(
     re.IGNORECASE,
 )
 _NOT_A_NAME = re.compile(
-    r"^(?:an?|this|that|it|my|your|some|these|those|me|这个|那个|这|那|它)\b"
+    r"^(?:(?:an?|this|that|it|my|your|some|something|these|those|me|other|another|different)\b"
+    r"|这|那|它|别|其他|其它)"
     r"|做|生成|制作|拍|画|视频|短片|\b(?:video|clip|make|generate|create|animate|render)\b",
     re.IGNORECASE,
 )
@@ -119,7 +122,7 @@ class _Phrase:
 
 def _model_phrase(text: str, name: NameMatch) -> _Phrase | None:
     """The phrase naming ``name`` (trigger + name + tail), or None when a family word is not a choice."""
-    trigger = _TRIGGER_BEFORE.search(text, 0, name.start)
+    trigger = _TRIGGER_BEFORE.search(text, max(0, name.start - _TRIGGER_REACH), name.start)
     tail = _NAME_AFTER.match(text, name.end)
     assert tail is not None  # every part is optional
     start = trigger.start() if trigger else name.start
@@ -128,8 +131,10 @@ def _model_phrase(text: str, name: NameMatch) -> _Phrase | None:
         return phrase
     if trigger is None:
         return None
-    instrumental = _INSTRUMENTAL_USE.search(trigger.group())
-    if instrumental and not _CLAUSE_START.search(text, 0, trigger.start()):
+    clause_at = trigger.start() + (trigger.group()[:1] in ",，")
+    if _INSTRUMENTAL_USE.search(trigger.group()) and not _CLAUSE_START.search(
+        text, max(0, clause_at - 4), clause_at
+    ):
         return None
     return phrase
 

@@ -16,7 +16,7 @@ _LEADING = re.compile(
             r"(?:能不能|可不可以|可以|能否|能)(?=帮|给|请|做|生成|制作|来|画|拍)",
             rf"(?:做|生成|制作|创作|创建|拍|画|来){_ZH_MEASURE}(?:关于)?",
             r"生成|制作|创作|关于|然后|并且|再(?=做|生成|来|画|拍|制作)",
-            r"(?:视频|短片|提示词|prompt)\s*[:：]",
+            r"(?:视频|短片|提示词|prompt)\s*[:：,，]|(?:内容|画面)(?:是|为|[:：])",
             # en: greetings, politeness, "make a video of", "animate this"
             r"(?:hi|hello|hey)\b|please\b|pls\b|plz\b|kindly\b|help\s+me(?:\s+to)?\b",
             r"(?:can|could|would|will)\s+(?:you|u)\b(?:\s+please\b)?",
@@ -52,9 +52,11 @@ _ANIMATE_ONLY = re.compile(
 )
 _FILLER = re.compile(
     rf"(?:[{PUNCT}]|吧|啊|呢|哦|呀|嘛|了|啦|哈|好的|好|行|可以|一下|试试|试一试|试一下|重试|再试一次|再来一次|"
-    r"那就|就|这个|模型|做|来|视频|video|model|ok|okay|please|pls|thanks|try\s+again|try|retry|instead|now)*",
+    r"那就|就|这个|模型|做|来|视频|video|model|ok|okay|please|pls|thanks|try\s+again|try|retry|instead|now"
+    r"|不用了?|不要了?|算了|不|no|nope)*",
     re.IGNORECASE,
 )
+_MAX_PASSES = 8  # real requests need at most four; bounds degenerate input
 _EMPTY_BRACKETS = re.compile(r"\(\s*\)|（\s*）|\[\s*\]|【\s*】|「\s*」|“\s*”|\"\s*\"")
 
 
@@ -70,7 +72,7 @@ def tidy(text: str) -> str:
 def clean_prompt(text: str) -> str:
     """``text`` without request words ("帮我做一个…的视频", "make a video of") and dangling punctuation."""
     text = tidy(text)
-    while True:
+    for _ in range(_MAX_PASSES):
         stripped = _LEADING.sub("", text, count=1)
         stripped = _TRAILING.sub("", tidy(stripped), count=1)
         stripped = tidy(_MAKE_X_VIDEO.sub(r"\g<body>", tidy(stripped)))

@@ -72,7 +72,7 @@ def _joins_words(char: str) -> bool:
 def cut(text: str, start: int, end: int) -> str:
     """``text`` without ``[start, end)``; a space keeps two Latin words apart."""
     left, right = text[:start], text[end:]
-    if left and right and (_joins_words(left[-1]) or _joins_words(right[0])):
+    if left and right and _joins_words(left[-1]) and _joins_words(right[0]):
         return f"{left} {right}"
     return left + right
 

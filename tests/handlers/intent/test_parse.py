@@ -1,5 +1,7 @@
 """End to end: one message (text + attachments) -> one intent."""
 
+import time
+
 import pytest
 
 from handlers.intent import (
@@ -333,3 +335,42 @@ def test_a_command_word_with_an_image_is_a_request() -> None:
 def test_http_urls_are_not_images() -> None:
     intent = parse("a cat http://x.com/a.png")
     assert isinstance(intent, Generate) and intent.images == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("用别的", AnotherModel()),
+        ("用其他模型", AnotherModel()),
+        ("use something else", AnotherModel()),
+        ("不用了，用可灵吧", SetModel(model=family("kling", "可灵"), remember=True)),
+        ("no, use kling", SetModel(model=family("kling", "kling"), remember=True)),
+        ("以后，都用海螺", SetModel(model=family("hailuo", "海螺"), remember=True)),
+        ("用这个吧", Affirm()),
+        ("一个人也用海螺吹", Generate(prompt="一个人也用海螺吹", task_type=T2V)),
+        ("做一个视频，内容是小猫钓鱼", Generate(prompt="小猫钓鱼", task_type=T2V)),
+        ("小狗\n在跑\n\n10秒", Generate(prompt="小狗 在跑", task_type=T2V, params=VideoParams(duration=10))),
+    ],
+)
+def test_conversational_variants(text: str, intent: Intent) -> None:
+    assert parse(text) == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        " " * 10_000 + "a",
+        "，" * 10_000 + "a",
+        "kling " * 2_000,
+        "always " * 2_000 + "x",
+        "视频" * 5_000,
+        "以后" * 5_000 + "用",
+        "-" * 10_000 + "kling",
+        "@a" * 5_000,
+    ],
+    ids=lambda text: repr(text[:12]),
+)
+def test_degenerate_long_input_stays_fast(text: str) -> None:
+    started = time.perf_counter()
+    parse(text)
+    assert time.perf_counter() - started < 2.0
