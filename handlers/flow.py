@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Collection, Coroutine, Mapping
+from typing import Any
 
 from handlers.channel import Outbox
 from handlers.jobs import Job, JobState, JobStore, Step
@@ -72,28 +73,66 @@ class GenerationFlow:
     async def launch(self, job: Job) -> None:
         """Record a new job, then run its first steps in the background."""
         await self._jobs.add(job)
-        task = asyncio.create_task(self._start_safely(job), name=f"start:{job.id}")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._spawn(self._start_safely(job), f"start:{job.id}")
+
+    async def resume(self, *, platforms: Collection[str], user_key: str | None = None) -> int:
+        """Pick up every unfinished job of ``platforms`` after a restart; returns how many.
+
+        Polling resumes (progress counts from the job's original start), a video that finished while we
+        were down is delivered, steps already shown are not shown again. A job stopped while the
+        provider's create was under way is never created again blindly (it may exist and be paid for):
+        it ends with a friendly "please try again".
+        """
+        resumed = 0
+        for job in await self._jobs.active(user_key):
+            if job.chat.platform not in platforms:
+                continue
+            resumed += 1
+            if job.state is JobState.SUBMITTING:
+                log.warning("job %s: stopped during create; not created again", job.id)
+                self._spawn(self._fail_safely(job.id, ErrorKind.UNKNOWN), f"interrupted:{job.id}")
+            elif job.state is JobState.RUNNING:
+                self._watch(job)
+                self._spawn(self.poll(job.id), f"poll:{job.id}")
+            elif job.state is JobState.SUCCEEDED:
+                self._spawn(self._deliver_safely(job.id), f"deliver:{job.id}")
+            else:
+                self._spawn(self._start_safely(job), f"start:{job.id}")
+        return resumed
 
     async def _start_safely(self, job: Job) -> None:
         try:
             await self.start(job)
         except Exception:
             log.exception("job %s: unexpected error while starting", job.id)
-            current = await self._jobs.get(job.id)
-            if current is not None and not current.finished:
-                await self._fail(current, ErrorKind.UNKNOWN)
+            await self._fail_safely(job.id, ErrorKind.UNKNOWN)
+
+    async def _deliver_safely(self, job_id: str) -> None:
+        async with self._lock(job_id):
+            job = await self._jobs.get(job_id)
+            if job is not None and job.state is JobState.SUCCEEDED:
+                await self.deliver_success(job)
+
+    async def _fail_safely(self, job_id: str, kind: ErrorKind) -> None:
+        async with self._lock(job_id):
+            job = await self._jobs.get(job_id)
+            if job is not None and not job.finished:
+                await self._fail(job, kind)
 
     async def start(self, job: Job) -> None:
-        """Take a recorded job from RECEIVED until its provider task exists (or it failed)."""
+        """Carry a recorded job forward, from whatever state it is in, until its provider task exists."""
         async with self._lock(job.id):
             provider = self._providers[job.provider]
             try:
-                job.quote = await provider.quote(job.request, job.offer)
-                job.advance(JobState.QUOTED)
-                await self._jobs.save(job)
-                await self._notify(job)
+                if job.state is JobState.RECEIVED:
+                    job.quote = await provider.quote(job.request, job.offer)
+                    job.advance(JobState.QUOTED)
+                    await self._jobs.save(job)
+                if job.state is JobState.QUOTED:
+                    await self._notify(job)
+                if job.state is not JobState.NOTIFIED:
+                    return
+                assert job.quote is not None
                 job.advance(JobState.SUBMITTING)
                 await self._jobs.save(job)
                 handle = await provider.submit(job.quote, job.request)
@@ -172,9 +211,6 @@ class GenerationFlow:
             if job is None or job.state is not JobState.RUNNING or job.handle is None:
                 self._scheduler.forget(job_id)
                 return
-            if job.started_at and self._timescale.elapsed(job.started_at) > job.timeout_s:
-                await self._fail(job, ErrorKind.TIMEOUT)
-                return
             try:
                 status = await self._providers[job.provider].poll(job.handle)
             except ProviderError as exc:
@@ -185,17 +221,24 @@ class GenerationFlow:
             elif status.state is TaskState.FAILED:
                 log.info("job %s: task failed: %s", job.id, status.error_detail)
                 await self._fail(job, status.error_kind or ErrorKind.GENERATION_FAILED)
+            elif self._overdue(job):
+                await self._fail(job, ErrorKind.TIMEOUT)
             elif job.poll_failures:
                 job.poll_failures = 0
                 await self._jobs.save(job)
 
+    def _overdue(self, job: Job) -> bool:
+        return job.started_at is not None and self._timescale.elapsed(job.started_at) > job.timeout_s
+
     async def _poll_failed(self, job: Job, exc: ProviderError) -> None:
         job.poll_failures += 1
         log.warning("job %s: poll %d failed: %s", job.id, job.poll_failures, exc.kind.value)
-        if exc.kind in TRANSIENT_POLL_ERRORS and job.poll_failures < MAX_POLL_FAILURES:
+        if self._overdue(job):
+            await self._fail(job, ErrorKind.TIMEOUT)
+        elif exc.kind in TRANSIENT_POLL_ERRORS and job.poll_failures < MAX_POLL_FAILURES:
             await self._jobs.save(job)
-            return
-        await self._fail(job, exc.kind)
+        else:
+            await self._fail(job, exc.kind)
 
     # -- Step 3: success ---------------------------------------------------------------------------
 
@@ -302,6 +345,11 @@ class GenerationFlow:
         except Exception:
             log.exception("job %s: could not deliver %s", job.id, reply.kind.value)
             return None
+
+    def _spawn(self, work: Coroutine[Any, Any, None], name: str) -> None:
+        task = asyncio.create_task(work, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def _lock(self, job_id: str) -> asyncio.Lock:
         return self._locks.setdefault(job_id, asyncio.Lock())

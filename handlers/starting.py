@@ -11,6 +11,7 @@ from handlers.services import Services, lang_of, prefs_user
 from handlers.timing import utc_now
 from messages import (
     model_not_for_task,
+    need_prompt,
     no_model_available,
     nothing_to_retry,
     prompt_too_long,
@@ -31,6 +32,9 @@ class Starter:
 
     async def generate(self, intent: Generate, chat: ChatRef, inbound_key: str) -> None:
         """A parsed request: choose the model (named > policy > preference > default) and start."""
+        if not intent.prompt and not intent.images:
+            await self._s.say(chat, need_prompt(lang_of(chat)))
+            return
         state = self._s.dialogue.get(chat.user_key)
         policy: Policy | None = intent.policy or state.next_policy
         state.next_policy = None

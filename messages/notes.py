@@ -28,6 +28,10 @@ NEED_SECOND_IMAGE = Text(
     "首尾帧视频需要两张图片(开头和结尾),请再发一张结尾的图片",
     "A first-and-last-frame video needs two pictures (start and end); please send the ending picture too",
 )
+NEED_PROMPT = Text(
+    "想生成什么样的视频?描述一下画面吧,比如「小狗在海边奔跑」🎬",
+    'What should the video show? Describe the scene, e.g. "a puppy running on a beach" 🎬',
+)
 NEED_IMAGE = Text(
     "请先发一张图片,再告诉我想让它怎么动",
     "Please send a picture first, then tell me how it should move",
@@ -69,6 +73,11 @@ def still_working(lang: Lang) -> str:
 def need_second_image(lang: Lang) -> str:
     """A first-and-last-frame video is missing its ending picture."""
     return NEED_SECOND_IMAGE(lang)
+
+
+def need_prompt(lang: Lang) -> str:
+    """A request that never says what to show ("做一个视频", "10秒")."""
+    return NEED_PROMPT(lang)
 
 
 def need_image(lang: Lang) -> str:

@@ -114,7 +114,7 @@ async def test_every_failure_is_translated_with_alternatives(
 
 async def test_wrong_key_is_an_administrator_problem(tmp_path: Path, ima: tuple[FakeIma, str]) -> None:
     _, url = ima
-    messages = await chat(tmp_path, url, "做一个视频\n", IMA_API_KEY="ima_wrong_key")
+    messages = await chat(tmp_path, url, "做一个小猫的视频\n", IMA_API_KEY="ima_wrong_key")
     assert "管理员" in messages[-1]["text"]  # told before anything is spent
     assert "ima_wrong_key" not in json.dumps(messages, ensure_ascii=False)
 
