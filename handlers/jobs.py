@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from handlers.inbound import ChatRef
 from handlers.timing import utc_now
@@ -46,6 +47,10 @@ FINAL_STATES = frozenset({JobState.DELIVERED, JobState.FAILED})
 
 class InvalidTransition(Exception):
     """A bug: the flow tried a step out of order."""
+
+
+class DuplicateJob(Exception):
+    """A second job for one inbound message: a redelivery got past the inbound claim."""
 
 
 class Step(StrEnum):
@@ -119,8 +124,60 @@ class Job(BaseModel):
             self.finished_at = self.updated_at
 
 
+class JobEvent(BaseModel):
+    """One line of a job's history: when, the state it was in, and what changed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    at: datetime
+    state: JobState
+    note: str
+
+
+@dataclass(frozen=True)
+class Milestones:
+    """The facts a job's history notes: its state, delivered steps, task id, status message, error."""
+
+    state: JobState
+    delivered: frozenset[Step] = frozenset()
+    task_id: str | None = None
+    status_message_id: str | None = None
+    error_kind: ErrorKind | None = None
+
+    @classmethod
+    def of(cls, job: Job) -> Milestones:
+        return cls(
+            state=job.state,
+            delivered=frozenset(job.delivered),
+            task_id=job.handle.task_id if job.handle else None,
+            status_message_id=job.status_message_id,
+            error_kind=job.error_kind,
+        )
+
+    def note_since(self, before: Milestones | None) -> str | None:
+        """What changed since ``before`` (None: a new job), or None when nothing worth an event did."""
+        if before is None:
+            return "recorded"
+        changes = []
+        if new_steps := self.delivered - before.delivered:
+            changes.append("delivered " + ", ".join(sorted(new_steps)))
+        if self.task_id != before.task_id:
+            changes.append(f"task {self.task_id}")
+        if self.status_message_id != before.status_message_id:
+            changes.append(f"status message {self.status_message_id}")
+        if self.error_kind != before.error_kind:
+            changes.append(f"error {self.error_kind}")
+        if not changes and self.state == before.state:
+            return None
+        return "; ".join(changes)
+
+
 class JobStore(Protocol):
-    """Where jobs live. In memory here; a durable ledger implements the same interface."""
+    """Where jobs live: in memory here, durably in :mod:`handlers.ledger`.
+
+    ``add`` and ``save`` write the whole record (``add`` raises :class:`DuplicateJob` when another job
+    already has its inbound key) and append a history event when the state or a milestone changed.
+    """
 
     async def add(self, job: Job) -> None: ...
 
@@ -130,9 +187,34 @@ class JobStore(Protocol):
 
     async def by_inbound(self, inbound_key: str) -> Job | None: ...
 
-    async def active(self, user_key: str | None = None) -> list[Job]: ...
+    async def active(self, user_key: str | None = None) -> list[Job]:
+        """Unfinished jobs, oldest first."""
+        ...
 
     async def latest(self, user_key: str) -> Job | None: ...
+
+    async def claim_inbound(self, inbound_key: str, now: datetime) -> bool:
+        """Record that a platform message was seen; False if it already was (a redelivery)."""
+        ...
+
+    async def recent(
+        self, *, state: JobState | None = None, user_key: str | None = None, limit: int = 50
+    ) -> list[Job]:
+        """Newest first."""
+        ...
+
+    async def history(self, job_id: str) -> list[JobEvent]:
+        """Oldest first."""
+        ...
+
+    async def prune(self, *, finished_before: datetime, inbound_before: datetime) -> int:
+        """Delete finished jobs (and their history) and inbound claims older than the bounds.
+
+        Returns the number of jobs removed. Keep claims for at least 8 hours: Feishu retries for 6.
+        """
+        ...
+
+    async def close(self) -> None: ...
 
 
 class MemoryJobStore:
@@ -140,11 +222,21 @@ class MemoryJobStore:
 
     def __init__(self) -> None:
         self._jobs: dict[str, Job] = {}
+        self._events: dict[str, list[JobEvent]] = {}
+        self._inbound: dict[str, datetime] = {}
         self._lock = asyncio.Lock()
 
     async def add(self, job: Job) -> None:
         async with self._lock:
+            holder = next((j for j in self._jobs.values() if j.inbound_key == job.inbound_key), None)
+            if holder is not None and holder.id != job.id:
+                raise DuplicateJob(f"{job.inbound_key} already made {holder.id}")
+            before = self._jobs.get(job.id)
             self._jobs[job.id] = job.model_copy(deep=True)
+            note = Milestones.of(job).note_since(Milestones.of(before) if before else None)
+            if note is not None:
+                event = JobEvent(at=utc_now(), state=job.state, note=note)
+                self._events.setdefault(job.id, []).append(event)
 
     async def save(self, job: Job) -> None:
         await self.add(job)
@@ -159,12 +251,45 @@ class MemoryJobStore:
     async def active(self, user_key: str | None = None) -> list[Job]:
         return [
             j.model_copy(deep=True)
-            for j in self._jobs.values()
+            for j in sorted(self._jobs.values(), key=lambda j: j.created_at)
             if not j.finished and (user_key is None or j.user_key == user_key)
         ]
 
     async def latest(self, user_key: str) -> Job | None:
         return _copy(max(_of_user(self._jobs.values(), user_key), key=lambda j: j.created_at, default=None))
+
+    async def claim_inbound(self, inbound_key: str, now: datetime) -> bool:
+        async with self._lock:
+            if inbound_key in self._inbound:
+                return False
+            self._inbound[inbound_key] = now
+            return True
+
+    async def recent(
+        self, *, state: JobState | None = None, user_key: str | None = None, limit: int = 50
+    ) -> list[Job]:
+        jobs = self._jobs.values() if user_key is None else _of_user(self._jobs.values(), user_key)
+        chosen = sorted((j for j in jobs if state is None or j.state is state), key=lambda j: j.created_at)
+        return [j.model_copy(deep=True) for j in reversed(chosen[-limit:])] if limit > 0 else []
+
+    async def history(self, job_id: str) -> list[JobEvent]:
+        return list(self._events.get(job_id, ()))
+
+    async def prune(self, *, finished_before: datetime, inbound_before: datetime) -> int:
+        async with self._lock:
+            old = [
+                j.id
+                for j in self._jobs.values()
+                if j.finished and j.finished_at is not None and j.finished_at < finished_before
+            ]
+            for job_id in old:
+                del self._jobs[job_id]
+                self._events.pop(job_id, None)
+            self._inbound = {key: at for key, at in self._inbound.items() if at >= inbound_before}
+            return len(old)
+
+    async def close(self) -> None:
+        return None
 
 
 def _of_user(jobs: Iterable[Job], user_key: str) -> Iterable[Job]:

@@ -1,0 +1,161 @@
+"""The job ledger's costs on a temp file: one job transition (a save), and loading 1,000 unfinished jobs.
+
+Run: ``.venv/bin/python bench/ledger.py``. Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from functools import partial
+from pathlib import Path
+
+from handlers.inbound import ChatRef
+from handlers.jobs import Job, JobState, Step
+from handlers.ledger import SqliteJobStore
+from handlers.timing import utc_now
+from messages.reply import Selection
+from providers.types import (
+    CreditUnit,
+    EtaRange,
+    GenerationRequest,
+    ImageInput,
+    ModelRef,
+    Offer,
+    Quote,
+    TaskHandle,
+    TaskType,
+)
+
+JOBS = 1_000
+OFFER = Offer(model_key="wan-2.6", model_name="Wan 2.6", ref=ModelRef(model_id="wan2.6-t2v"))
+
+
+def new_job(number: int, images: tuple[ImageInput, ...] = ()) -> Job:
+    user = f"user{number % 50}"
+    return Job(
+        inbound_key=f"feishu:om_{number}",
+        chat=ChatRef(platform="feishu", chat_id=f"oc_{user}", user_id=user),
+        request=GenerationRequest(
+            task_type=TaskType.IMAGE_TO_VIDEO if images else TaskType.TEXT_TO_VIDEO,
+            prompt="a corgi surfing a wave at sunset, cinematic, slow motion",
+            images=images,
+        ),
+        provider="ima",
+        offer=OFFER,
+        family="Wan",
+        trait="fast",
+        selection=Selection.DEFAULT,
+        eta=EtaRange(min_s=60, max_s=120),
+        poll_every_s=5,
+        progress_every_s=15,
+        timeout_s=600,
+    )
+
+
+def transitions(job: Job) -> list[Callable[[], None]]:
+    """The flow's changes from RECEIVED to DELIVERED, one per save."""
+    quote = Quote(
+        provider="ima",
+        task_type=job.request.task_type,
+        model_key=job.model_key,
+        model_name=job.model_name,
+        ref=OFFER.ref,
+        params={"duration": 5, "resolution": "720p"},
+        credits=40,
+        unit=CreditUnit.POINTS,
+    )
+
+    def quoted() -> None:
+        job.quote = quote
+        job.advance(JobState.QUOTED)
+
+    def notified() -> None:
+        job.status_message_id = f"om_status_{job.id}"
+        job.delivered.add(Step.NOTICE)
+        job.advance(JobState.NOTIFIED)
+
+    def running() -> None:
+        job.handle = TaskHandle(provider="ima", task_id=f"t_{job.id}", quote=quote, created_at=utc_now())
+        job.advance(JobState.RUNNING)
+
+    def succeeded() -> None:
+        job.video_url = f"https://cdn.example/{job.id}.mp4"
+        job.advance(JobState.SUCCEEDED)
+
+    def delivered() -> None:
+        job.delivered |= {Step.VIDEO, Step.LINK}
+        job.advance(JobState.DELIVERED)
+
+    return [quoted, notified, lambda: job.advance(JobState.SUBMITTING), running, succeeded, delivered]
+
+
+async def timed(call: Callable[[], Awaitable[object]]) -> float:
+    """Seconds one awaited call took."""
+    started = time.perf_counter()
+    await call()
+    return time.perf_counter() - started
+
+
+async def bench_transitions(store: SqliteJobStore) -> list[float]:
+    costs: list[float] = []
+    for number in range(JOBS):
+        job = new_job(number)
+        costs.append(await timed(partial(store.add, job)))
+        for change in transitions(job):
+            change()
+            costs.append(await timed(partial(store.save, job)))
+    return costs
+
+
+async def bench_image_job(store: SqliteJobStore) -> float:
+    job = new_job(JOBS * 10, images=(ImageInput(data=bytes(1_000_000), content_type="image/png"),))
+    await store.add(job)
+    return statistics.mean([await timed(partial(store.save, job)) for _ in range(20)])
+
+
+async def bench_resume(path: Path) -> tuple[float, float]:
+    """Seconds to reopen a ledger of JOBS running jobs, and to load them with ``active()`` (best of 5)."""
+    store = await SqliteJobStore.open(path)
+    for number in range(JOBS):
+        job = new_job(number)
+        await store.add(job)
+        for change in transitions(job)[:4]:  # to RUNNING: what a restart resumes
+            change()
+            await store.save(job)
+    await store.close()
+    opens, loads = [], []
+    for _ in range(5):
+        started = time.perf_counter()
+        store = await SqliteJobStore.open(path)
+        opens.append(time.perf_counter() - started)
+        loads.append(await timed(store.active))
+        await store.close()
+    return min(opens), min(loads)
+
+
+async def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "jobs.db"
+        store = await SqliteJobStore.open(path)
+        costs = [cost * 1e6 for cost in await bench_transitions(store)]
+        image_save = await bench_image_job(store)
+        await store.close()
+        p95 = statistics.quantiles(costs, n=20)[-1]
+        print(
+            f"ledger save (one job transition; {len(costs)} of them, {JOBS} jobs, WAL, synchronous=NORMAL):"
+        )
+        print(f"  mean {statistics.mean(costs):.0f} µs, p95 {p95:.0f} µs, max {max(costs):.0f} µs")
+        print(f"  a job carrying a 1 MB image: {image_save * 1e3:.1f} ms")
+        print(f"  file: {path.stat().st_size / 1e6:.1f} MB for {JOBS + 1} jobs and their history")
+        reopen, load = await bench_resume(Path(folder) / "resume.db")
+        print(
+            f"resume: reopen {reopen * 1e3:.1f} ms; active() loads {JOBS} running jobs in {load * 1e3:.1f} ms"
+        )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

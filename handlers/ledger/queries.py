@@ -1,0 +1,160 @@
+"""Every statement the ledger runs, as functions of a connection. Runs on the ledger's worker thread.
+
+Timestamps are stored as fixed-width ISO 8601 text in UTC, so text order is time order.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+
+from handlers.jobs import FINAL_STATES, DuplicateJob, Job, JobEvent, JobState, Milestones, Step
+from handlers.ledger.schema import transaction
+from providers.errors import ErrorKind
+
+_FINAL = tuple(sorted(state.value for state in FINAL_STATES))
+_NOT_FINAL = f"state NOT IN ({', '.join('?' * len(_FINAL))})"
+_IS_FINAL = f"state IN ({', '.join('?' * len(_FINAL))})"
+_UPSERT_JOB = """
+    INSERT INTO jobs (id, inbound_key, user_key, state, created_at, updated_at, finished_at, record)
+    VALUES (:id, :inbound_key, :user_key, :state, :created_at, :updated_at, :finished_at, :record)
+    ON CONFLICT (id) DO UPDATE SET
+        state = excluded.state, updated_at = excluded.updated_at, finished_at = excluded.finished_at,
+        record = excluded.record"""  # a job's id, inbound key, user and creation time never change
+
+
+def stamp(at: datetime) -> str:
+    """``2025-01-02T03:04:05.000006+00:00``: naive times are taken as UTC."""
+    at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+    return at.isoformat(timespec="microseconds")
+
+
+@dataclass(frozen=True)
+class JobRow:
+    """A job as the ledger stores it, taken on the event loop so later changes to the job cannot leak in."""
+
+    id: str
+    inbound_key: str
+    user_key: str
+    state: str
+    created_at: str
+    updated_at: str
+    finished_at: str | None
+    record: str
+
+    @classmethod
+    def of(cls, job: Job) -> JobRow:
+        return cls(
+            id=job.id,
+            inbound_key=job.inbound_key,
+            user_key=job.user_key,
+            state=job.state.value,
+            created_at=stamp(job.created_at),
+            updated_at=stamp(job.updated_at),
+            finished_at=stamp(job.finished_at) if job.finished and job.finished_at else None,
+            record=job.model_dump_json(),
+        )
+
+
+def write_job(conn: sqlite3.Connection, row: JobRow, milestones: Milestones, at: datetime) -> None:
+    """Insert or update a job; append a history event when its state or a milestone changed."""
+    with transaction(conn):
+        before = _milestones(conn, row.id)
+        try:
+            conn.execute(_UPSERT_JOB, asdict(row))
+        except sqlite3.IntegrityError as exc:
+            raise DuplicateJob(f"{row.inbound_key} already made a job other than {row.id}") from exc
+        note = milestones.note_since(before)
+        if note is not None:
+            conn.execute(
+                "INSERT INTO job_events (job_id, at, state, note) VALUES (?, ?, ?, ?)",
+                (row.id, stamp(at), row.state, note),
+            )
+
+
+def _milestones(conn: sqlite3.Connection, job_id: str) -> Milestones | None:
+    found = conn.execute(
+        """SELECT state, json_extract(record, '$.delivered'), json_extract(record, '$.handle.task_id'),
+            json_extract(record, '$.status_message_id'), json_extract(record, '$.error_kind')
+        FROM jobs WHERE id = ?""",
+        (job_id,),
+    ).fetchone()
+    if found is None:
+        return None
+    state, delivered, task_id, status_message_id, error_kind = found
+    return Milestones(
+        state=JobState(state),
+        delivered=frozenset(Step(step) for step in json.loads(delivered or "[]")),
+        task_id=task_id,
+        status_message_id=status_message_id,
+        error_kind=ErrorKind(error_kind) if error_kind else None,
+    )
+
+
+def get_job(conn: sqlite3.Connection, job_id: str) -> Job | None:
+    return _one(conn.execute("SELECT record FROM jobs WHERE id = ?", (job_id,)))
+
+
+def job_by_inbound(conn: sqlite3.Connection, inbound_key: str) -> Job | None:
+    return _one(conn.execute("SELECT record FROM jobs WHERE inbound_key = ?", (inbound_key,)))
+
+
+def active_jobs(conn: sqlite3.Connection, user_key: str | None) -> list[Job]:
+    if user_key is None:
+        sql = f"SELECT record FROM jobs WHERE {_NOT_FINAL} ORDER BY created_at, rowid"
+        return _all(conn.execute(sql, _FINAL))
+    sql = f"SELECT record FROM jobs WHERE user_key = ? AND {_NOT_FINAL} ORDER BY created_at, rowid"
+    return _all(conn.execute(sql, (user_key, *_FINAL)))
+
+
+def latest_job(conn: sqlite3.Connection, user_key: str) -> Job | None:
+    sql = "SELECT record FROM jobs WHERE user_key = ? ORDER BY created_at DESC, rowid DESC LIMIT 1"
+    return _one(conn.execute(sql, (user_key,)))
+
+
+def recent_jobs(
+    conn: sqlite3.Connection, state: JobState | None, user_key: str | None, limit: int
+) -> list[Job]:
+    filters = {"state = ?": state.value if state else None, "user_key = ?": user_key}
+    chosen = {clause: value for clause, value in filters.items() if value is not None}
+    where = f"WHERE {' AND '.join(chosen)}" if chosen else ""
+    sql = f"SELECT record FROM jobs {where} ORDER BY created_at DESC, rowid DESC LIMIT ?"
+    return _all(conn.execute(sql, (*chosen.values(), max(limit, 0))))
+
+
+def job_history(conn: sqlite3.Connection, job_id: str) -> list[JobEvent]:
+    rows = conn.execute("SELECT at, state, note FROM job_events WHERE job_id = ? ORDER BY id", (job_id,))
+    return [
+        JobEvent(at=datetime.fromisoformat(at), state=JobState(state), note=note) for at, state, note in rows
+    ]
+
+
+def claim_inbound(conn: sqlite3.Connection, inbound_key: str, now: datetime) -> bool:
+    """Atomic: of any number of claims of one key (threads, processes), exactly one returns True."""
+    with transaction(conn):
+        cursor = conn.execute(
+            "INSERT INTO inbound (key, seen_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+            (inbound_key, stamp(now)),
+        )
+        return cursor.rowcount == 1
+
+
+def prune(conn: sqlite3.Connection, finished_before: datetime, inbound_before: datetime) -> int:
+    """Delete finished jobs (their events cascade) and inbound claims older than the bounds."""
+    with transaction(conn):
+        removed = conn.execute(
+            f"DELETE FROM jobs WHERE {_IS_FINAL} AND finished_at < ?", (*_FINAL, stamp(finished_before))
+        ).rowcount
+        conn.execute("DELETE FROM inbound WHERE seen_at < ?", (stamp(inbound_before),))
+        return removed
+
+
+def _one(cursor: sqlite3.Cursor) -> Job | None:
+    found = cursor.fetchone()
+    return Job.model_validate_json(found[0]) if found else None
+
+
+def _all(cursor: sqlite3.Cursor) -> list[Job]:
+    return [Job.model_validate_json(record) for (record,) in cursor]

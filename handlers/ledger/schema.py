@@ -1,0 +1,109 @@
+"""The ledger file: its schema and version, connection settings, and the checks made on opening.
+
+Durability: WAL with ``synchronous=NORMAL``. A commit is in the WAL (the OS's cache) when it returns, so
+it survives the process being killed at any point, which is our threat model (a crash, a deploy, an OOM
+kill). A power cut or kernel panic may lose the last few commits but never corrupts the file.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from handlers.ledger.errors import LedgerError, ledger_error
+
+SCHEMA_VERSION = 1  # PRAGMA user_version; 0 is a new, empty file
+
+SCHEMA = (
+    """CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        inbound_key TEXT NOT NULL UNIQUE,
+        user_key TEXT NOT NULL,
+        state TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        finished_at TEXT,
+        record TEXT NOT NULL
+    )""",
+    "CREATE INDEX jobs_state ON jobs (state)",
+    "CREATE INDEX jobs_user_created ON jobs (user_key, created_at)",
+    "CREATE INDEX jobs_created ON jobs (created_at)",
+    "CREATE INDEX jobs_finished ON jobs (finished_at)",
+    """CREATE TABLE job_events (
+        id INTEGER PRIMARY KEY,
+        job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+        at TEXT NOT NULL,
+        state TEXT NOT NULL,
+        note TEXT NOT NULL
+    )""",
+    "CREATE INDEX job_events_job ON job_events (job_id, id)",
+    "CREATE TABLE inbound (key TEXT PRIMARY KEY, seen_at TEXT NOT NULL)",
+    "CREATE INDEX inbound_seen ON inbound (seen_at)",
+)
+
+
+def connect(path: Path, *, busy_timeout_s: float) -> sqlite3.Connection:
+    """Open the ledger at ``path``, creating it if new. A bad file raises :class:`LedgerError`, unaltered."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise LedgerError(path, f"cannot be created: {exc.strerror}") from exc
+    try:
+        conn = sqlite3.connect(path, timeout=busy_timeout_s, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise ledger_error(path, exc, busy_timeout_s=busy_timeout_s) from exc
+    try:
+        _prepare(conn, path)
+    except sqlite3.Error as exc:
+        conn.close()
+        raise ledger_error(path, exc, busy_timeout_s=busy_timeout_s) from exc
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction, taking the write lock up front (no deadlock between readers upgrading)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction:
+            conn.rollback()
+        raise
+    conn.execute("COMMIT")
+
+
+def _prepare(conn: sqlite3.Connection, path: Path) -> None:
+    # Read-only checks first, so a damaged or foreign file is refused before anything could write to it.
+    # quick_check reads the whole file: milliseconds for a ledger of thousands of jobs.
+    problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
+    if problems != ["ok"]:
+        first = " ".join(problems[0].split())  # it reports on several lines
+        raise LedgerError(path, f"is damaged ({first}); it was left untouched, move it aside to start anew")
+    _check_version(conn, path)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    with transaction(conn):  # also proves that we can write: a lock held elsewhere fails here, at start
+        if _check_version(conn, path) == 0:
+            for statement in SCHEMA:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _check_version(conn: sqlite3.Connection, path: Path) -> int:
+    version: int = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise LedgerError(
+            path, f"was written by a newer videobot (schema {version}, this one reads {SCHEMA_VERSION})"
+        )
+    if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        raise LedgerError(
+            path, "is an SQLite file of something else, not a job ledger; it was left untouched"
+        )
+    return version

@@ -1,0 +1,114 @@
+"""The durable job store: one SQLite file, read and written off the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
+from typing import TypeVar
+
+from handlers.jobs import Job, JobEvent, JobState, Milestones
+from handlers.ledger import queries
+from handlers.ledger.errors import LedgerError, ledger_error
+from handlers.ledger.schema import connect
+from handlers.timing import utc_now
+
+T = TypeVar("T")
+
+DEFAULT_BUSY_TIMEOUT_S = 5.0
+
+
+class SqliteJobStore:
+    """A :class:`~handlers.jobs.JobStore` in one SQLite file (WAL, ``synchronous=NORMAL``).
+
+    One connection, owned by one worker thread: calls queue there in order and never block the event loop.
+    Every write is one transaction, committed before the call returns, so a job recorded before the
+    provider's create survives the process being killed (see :mod:`handlers.ledger.schema`). A job
+    is serialised on the loop when saved, so later changes to it cannot race the write. Every sqlite3
+    failure surfaces as :class:`LedgerError` naming the file.
+
+    A server database implements the same interface with the same tables (``record`` as JSONB) and an
+    async driver pool instead of the thread: ``save`` is ``INSERT ... ON CONFLICT (id) DO UPDATE`` after
+    ``SELECT ... FOR UPDATE`` of the old milestones; the UNIQUE ``inbound_key`` keeps one job per message
+    across instances; ``claim_inbound`` is ``INSERT ... ON CONFLICT (key) DO NOTHING RETURNING key``.
+    """
+
+    def __init__(self, path: Path, *, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> None:
+        self.path = path
+        self._busy_timeout_s = busy_timeout_s
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger")
+        self._conn: sqlite3.Connection | None = None  # touched on the worker thread only
+        self._closed = False
+
+    @classmethod
+    async def open(cls, path: Path, *, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> SqliteJobStore:
+        """Open (or create) the ledger now, so a damaged or locked file fails at start, not mid-job."""
+        store = cls(path, busy_timeout_s=busy_timeout_s)
+        try:
+            await store._run(lambda _: None)
+        except BaseException:
+            await store.close()
+            raise
+        return store
+
+    async def add(self, job: Job) -> None:
+        await self.save(job)
+
+    async def save(self, job: Job) -> None:
+        row, milestones, at = queries.JobRow.of(job), Milestones.of(job), utc_now()
+        await self._run(lambda conn: queries.write_job(conn, row, milestones, at))
+
+    async def get(self, job_id: str) -> Job | None:
+        return await self._run(lambda conn: queries.get_job(conn, job_id))
+
+    async def by_inbound(self, inbound_key: str) -> Job | None:
+        return await self._run(lambda conn: queries.job_by_inbound(conn, inbound_key))
+
+    async def active(self, user_key: str | None = None) -> list[Job]:
+        return await self._run(lambda conn: queries.active_jobs(conn, user_key))
+
+    async def latest(self, user_key: str) -> Job | None:
+        return await self._run(lambda conn: queries.latest_job(conn, user_key))
+
+    async def claim_inbound(self, inbound_key: str, now: datetime) -> bool:
+        return await self._run(lambda conn: queries.claim_inbound(conn, inbound_key, now))
+
+    async def recent(
+        self, *, state: JobState | None = None, user_key: str | None = None, limit: int = 50
+    ) -> list[Job]:
+        return await self._run(lambda conn: queries.recent_jobs(conn, state, user_key, limit))
+
+    async def history(self, job_id: str) -> list[JobEvent]:
+        return await self._run(lambda conn: queries.job_history(conn, job_id))
+
+    async def prune(self, *, finished_before: datetime, inbound_before: datetime) -> int:
+        return await self._run(lambda conn: queries.prune(conn, finished_before, inbound_before))
+
+    async def close(self) -> None:
+        """Close the connection and stop the worker. Safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        await asyncio.get_running_loop().run_in_executor(self._worker, self._disconnect)
+        self._worker.shutdown()
+
+    async def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        if self._closed:
+            raise LedgerError(self.path, "is closed")
+        return await asyncio.get_running_loop().run_in_executor(self._worker, self._on_worker, work)
+
+    def _on_worker(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        try:
+            if self._conn is None:
+                self._conn = connect(self.path, busy_timeout_s=self._busy_timeout_s)
+            return work(self._conn)
+        except sqlite3.Error as exc:
+            raise ledger_error(self.path, exc, busy_timeout_s=self._busy_timeout_s) from exc
+
+    def _disconnect(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
