@@ -1,4 +1,4 @@
-"""The ``videobot`` command: ``run`` (every configured adapter) and ``chat`` (the terminal)."""
+"""The ``videobot`` command: ``run``, ``chat``, ``jobs``. Setup problems: one line and exit code 2."""
 
 from __future__ import annotations
 
@@ -8,9 +8,13 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from bot.operator import list_jobs, show_job
 from bot.settings import Settings, SettingsError, load_settings
 from bot.terminal import run_chat
 from bot.wiring import build_app
+from handlers.jobs import JobState
+from handlers.ledger import LedgerError
+from messages.reply import Lang
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -18,25 +22,40 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("run", help="start every adapter whose settings are present (default: terminal chat)")
     chat = commands.add_parser("chat", help="chat with the bot in this terminal")
-    chat.add_argument("--user", default="me", help="your user name (preferences are kept per user)")
+    chat.add_argument("--user", default="me", help="your user name (preferences and jobs are kept per user)")
     chat.add_argument(
         "--lang", choices=("zh", "en"), help="reply language (default: the language you write in)"
     )
     chat.add_argument(
         "--jsonl", action="store_true", help="print each bot message as one JSON object per line"
     )
+    jobs = commands.add_parser("jobs", help="recent jobs with state, model, cost and age; `jobs show ID`")
+    jobs.add_argument("show", nargs="*", metavar="show ID", help="print one job's history")
+    jobs.add_argument("--state", choices=[s.value for s in JobState], help="only jobs in this state")
+    jobs.add_argument("--user", help="only this user, e.g. cli:alice or feishu:ou_xxx")
+    jobs.add_argument("--limit", type=int, default=50, help="at most this many jobs (default 50)")
     return parser
 
 
 async def _chat(settings: Settings, user: str, lang: str | None, jsonl: bool) -> int:
     app = build_app(settings)
-    app.start()
     try:
-        return await run_chat(
-            app, user=user, lang="en" if lang == "en" else "zh" if lang else None, jsonl=jsonl
-        )
+        await app.prepare()
+        app.start()
+        chat_lang: Lang | None = "en" if lang == "en" else "zh" if lang else None
+        return await run_chat(app, user=user, lang=chat_lang, jsonl=jsonl)
     finally:
         await app.aclose()
+
+
+async def _jobs(settings: Settings, args: argparse.Namespace) -> int:
+    if args.show:
+        if len(args.show) != 2 or args.show[0] != "show":
+            print("videobot: usage: videobot jobs [show ID] [--state STATE] [--user USER]", file=sys.stderr)
+            return 2
+        return await show_job(settings, sys.stdout, args.show[1])
+    state = JobState(args.state) if args.state else None
+    return await list_jobs(settings, sys.stdout, state=state, user=args.user, limit=args.limit)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -47,11 +66,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"videobot: {exc}", file=sys.stderr)
         return 2
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    command = args.command or "run"
     try:
-        if command == "chat":
+        if args.command == "jobs":
+            return asyncio.run(_jobs(settings, args))
+        if args.command == "chat":
             return asyncio.run(_chat(settings, args.user, args.lang, args.jsonl))
-        # No chat platform is configured yet in this build: `run` opens the terminal chat.
+        # No chat platform is configured in this build yet: `run` opens the terminal chat.
         return asyncio.run(_chat(settings, "me", None, False))
+    except LedgerError as exc:
+        print(f"videobot: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130

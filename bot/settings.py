@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     lang: Literal["zh", "en"] = Field(default="zh", validation_alias="VIDEOBOT_LANG")
     time_scale: float = Field(default=1.0, gt=0, le=1000, validation_alias="VIDEOBOT_TIME_SCALE")
     max_jobs_per_user: int = Field(default=2, ge=1, le=100, validation_alias="VIDEOBOT_MAX_JOBS_PER_USER")
+    job_retention_days: int = Field(default=30, ge=1, le=3650, validation_alias="VIDEOBOT_JOB_RETENTION_DAYS")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="WARNING", validation_alias="VIDEOBOT_LOG_LEVEL"
     )
@@ -53,6 +54,10 @@ class Settings(BaseSettings):
     @property
     def preferences_file(self) -> Path:
         return self.prefs_path or self.data_dir / "prefs.json"
+
+    @property
+    def ledger_path(self) -> Path:
+        return self.data_dir / "jobs.sqlite3"
 
     @property
     def videos_dir(self) -> Path:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import timedelta
 
 import httpx
 
@@ -10,7 +13,8 @@ from bot.settings import Settings
 from handlers.channel import Outbox
 from handlers.conversation import ConversationHandler
 from handlers.flow import GenerationFlow
-from handlers.jobs import JobStore, MemoryJobStore
+from handlers.jobs import JobStore
+from handlers.ledger import SqliteJobStore
 from handlers.scheduling import JobScheduler
 from handlers.services import Services
 from handlers.timing import TimeScale
@@ -19,6 +23,12 @@ from providers.base import VideoProvider
 from providers.catalogue import Catalogue
 from providers.ima import ImaClient
 from providers.sandbox import SandboxProvider
+
+log = logging.getLogger(__name__)
+
+# Inbound message ids are remembered this long (Feishu redelivers for about 7 hours).
+INBOUND_RETENTION = timedelta(hours=24)
+PRUNE_EVERY_S = 24 * 3600
 
 
 def build_providers(
@@ -46,6 +56,7 @@ class App:
     """Everything the adapters need, wired once per process."""
 
     settings: Settings
+    timescale: TimeScale
     providers: list[VideoProvider]
     catalogue: Catalogue
     jobs: JobStore
@@ -59,20 +70,42 @@ class App:
     def offline(self) -> bool:
         return all(isinstance(p, SandboxProvider) for p in self.providers)
 
+    async def prepare(self) -> None:
+        """Open the job ledger now (a damaged or locked file fails here, at start) and prune it."""
+        await self.jobs.recent(limit=1)
+        await self.prune()
+
+    async def prune(self) -> None:
+        now = self.timescale.now()
+        removed = await self.jobs.prune(
+            finished_before=now - timedelta(days=self.settings.job_retention_days),
+            inbound_before=now - INBOUND_RETENTION,
+        )
+        if removed:
+            log.info("pruned %d finished jobs", removed)
+
     def start(self) -> None:
         self.scheduler.start()
+        self.scheduler.every("prune", PRUNE_EVERY_S, self.prune)
+
+    async def resume(self, platforms: Collection[str], user_key: str | None = None) -> int:
+        """Pick up unfinished jobs of the platforms whose adapters are running."""
+        return await self.flow.resume(platforms=platforms, user_key=user_key)
 
     async def aclose(self) -> None:
         self.scheduler.shutdown()
         for provider in self.providers:
             await provider.aclose()
+        await self.jobs.close()
 
 
-def build_app(settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None) -> App:
+def build_app(
+    settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None, jobs: JobStore | None = None
+) -> App:
     timescale = TimeScale(settings.time_scale)
     providers = build_providers(settings, transport)
     catalogue = Catalogue(providers)
-    jobs = MemoryJobStore()
+    jobs = jobs or SqliteJobStore(settings.ledger_path)
     prefs = PreferenceStore(settings.preferences_file)
     outbox = Outbox()
     scheduler = JobScheduler(timescale)
@@ -92,6 +125,7 @@ def build_app(settings: Settings, *, transport: httpx.AsyncBaseTransport | None 
         prefs=prefs,
         outbox=outbox,
         max_jobs_per_user=settings.max_jobs_per_user,
+        timescale=timescale,
     )
     conversation = ConversationHandler(services, default_lang=settings.lang)
-    return App(settings, providers, catalogue, jobs, prefs, outbox, scheduler, flow, conversation)
+    return App(settings, timescale, providers, catalogue, jobs, prefs, outbox, scheduler, flow, conversation)

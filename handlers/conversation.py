@@ -42,6 +42,7 @@ from messages import (
     model_option_label,
     no_model_available,
     ok_no_retry,
+    still_working,
 )
 from messages.reply import Lang, Selection
 from providers.errors import ProviderError
@@ -73,10 +74,28 @@ class ConversationHandler:
         """Answer one message. A redelivered message (same platform message id) is dropped."""
         lang = message.chat.lang or detect_lang(message.text) or self._default_lang
         chat = message.chat.model_copy(update={"lang": lang, "reply_to": message.message_id})
-        if await self._s.jobs.by_inbound(message.inbound_key) is not None:
-            log.info("redelivered message %s dropped", message.inbound_key)
+        if await self._redelivered(chat, message.inbound_key):
             return
         await self._guard(chat, self._dispatch(self._understand(message), chat, message.inbound_key))
+
+    async def _redelivered(self, chat: ChatRef, inbound_key: str) -> bool:
+        """Claim this platform message; a redelivery is dropped, or answered once with "still working".
+
+        The claim comes first, so concurrent deliveries of one message never make two jobs (the
+        ledger's unique inbound key is the second guard, at the money boundary).
+        """
+        now = self._s.timescale.now()
+        if await self._s.jobs.claim_inbound(inbound_key, now):
+            return False
+        job = await self._s.jobs.by_inbound(inbound_key)
+        if (
+            job is not None
+            and not job.finished
+            and await self._s.jobs.claim_inbound(f"{inbound_key}#busy", now)
+        ):
+            await self._s.say(chat, still_working(lang_of(chat)))
+        log.info("redelivered message %s dropped", inbound_key)
+        return True
 
     def _understand(self, message: InboundMessage) -> Understood:
         """Parse a message; a photo sent alone waits for the words that come next (DM: photo, then text)."""
@@ -150,7 +169,7 @@ class ConversationHandler:
         model_key: str | None,
         task_type: TaskType,
     ) -> None:
-        if await self._s.jobs.by_inbound(inbound_key) is not None:
+        if await self._redelivered(chat, inbound_key):
             return
         request = GenerationRequest(
             task_type=task_type,

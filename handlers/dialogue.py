@@ -33,7 +33,9 @@ class DialogueMemory:
         return state
 
     def offer(self, user: str, choices: tuple[str, ...]) -> None:
-        self.get(user).choices = choices
+        state = self.get(user)
+        state.choices = choices
+        state.at = utc_now()
 
     def hold_images(self, user: str, images: tuple[ImageInput, ...]) -> None:
         state = self.get(user)

@@ -41,23 +41,33 @@ class JobScheduler:
         self._add(f"poll:{job_id}", poll_every_s, on_poll, job_id)
         self._add(f"progress:{job_id}", progress_every_s, on_progress, job_id)
 
+    def every(self, name: str, every_s: float, tick: Callable[[], Awaitable[None]]) -> None:
+        """A housekeeping timer (real seconds, not scaled), e.g. pruning old jobs daily."""
+        self._scheduler.add_job(tick, "interval", seconds=every_s, id=f"every:{name}", replace_existing=True)
+
     def forget(self, job_id: str) -> None:
         for timer in (f"poll:{job_id}", f"progress:{job_id}"):
             if self._scheduler.get_job(timer) is not None:
                 self._scheduler.remove_job(timer)
 
     def watched(self) -> set[str]:
-        return {timer.id.split(":", 1)[1] for timer in self._scheduler.get_jobs()}
+        timers = self._scheduler.get_jobs()
+        return {t.id.split(":", 1)[1] for t in timers if not t.id.startswith("every:")}
 
     def _add(self, timer_id: str, every_s: float, tick: Tick, job_id: str) -> None:
         self._scheduler.add_job(
-            tick,
+            _run_tick,
             "interval",
             seconds=self._timescale.real(every_s),
-            args=[job_id],
+            args=[tick, job_id],
             id=timer_id,
             replace_existing=True,
             max_instances=1,
             coalesce=True,
             misfire_grace_time=None,
         )
+
+
+async def _run_tick(tick: Tick, job_id: str) -> None:
+    """Await any tick on the event loop (apscheduler would run a non-``async def`` callable in a thread)."""
+    await tick(job_id)

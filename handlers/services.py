@@ -10,7 +10,7 @@ from handlers.dialogue import DialogueMemory
 from handlers.flow import GenerationFlow
 from handlers.inbound import ChatRef
 from handlers.jobs import JobStore
-from handlers.timing import utc_now
+from handlers.timing import TimeScale, utc_now
 from messages.reply import Lang, Reply, ReplyKind
 from prefs import Preference, PreferenceStore, PreferenceStoreError, user_key
 from providers.catalogue import Catalogue, CatalogueEntry
@@ -26,6 +26,7 @@ class Services:
     prefs: PreferenceStore
     outbox: Outbox
     max_jobs_per_user: int = 2
+    timescale: TimeScale = field(default_factory=TimeScale)
     dialogue: DialogueMemory = field(default_factory=DialogueMemory)
 
     async def remember(self, chat: ChatRef, entry: CatalogueEntry) -> None:

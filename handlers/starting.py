@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 from handlers.choosing import ModelChoice, choose_model
 from handlers.dialogue import FORGET_AFTER
 from handlers.inbound import ChatRef
 from handlers.intent import Generate, Policy
-from handlers.jobs import Job, JobState
+from handlers.jobs import DuplicateJob, Job, JobState
 from handlers.services import Services, lang_of, prefs_user
 from handlers.timing import utc_now
 from messages import (
@@ -19,6 +21,8 @@ from messages import (
 )
 from messages.reply import Selection
 from providers.types import GenerationRequest
+
+log = logging.getLogger(__name__)
 
 # What the provider is asked when a photo arrives without words ("animate this").
 DEFAULT_MOTION_PROMPT = "natural motion, gentle cinematic camera movement"
@@ -91,7 +95,10 @@ class Starter:
             progress_every_s=spec.progress_every_s,
             timeout_s=max(spec.timeout_s, choice.entry.eta.max_s + TIMEOUT_SLACK_S),
         )
-        await self._s.flow.launch(job)
+        try:
+            await self._s.flow.launch(job)
+        except DuplicateJob:
+            log.info("message %s already made a job; not starting another", inbound_key)
 
     async def retry(self, chat: ChatRef, job_id: str, model_key: str, inbound_key: str) -> None:
         """Run a job's request again on ``model_key`` (a "retry with" button, "yes", a model name)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,7 +23,7 @@ class TimeScale:
     now: Callable[[], datetime] = field(default=utc_now, compare=False)
 
     def __post_init__(self) -> None:
-        if self.factor <= 0:
+        if not math.isfinite(self.factor) or self.factor <= 0:
             raise ValueError("the time scale must be a positive number")
 
     def real(self, virtual_s: float) -> float:

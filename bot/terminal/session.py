@@ -53,6 +53,7 @@ async def run_chat(
     channel = TerminalChannel(stdout, jsonl=jsonl)
     app.outbox.register("cli", channel)
     chat = ChatRef(platform="cli", chat_id=user, user_id=user, lang=lang)
+    await app.resume({"cli"}, user_key=chat.user_key)  # a user who was cut off gets their videos now
     if not jsonl and stdin.isatty():
         greeting = Reply(kind=ReplyKind.TEXT, text=help_text(lang or app.settings.lang))
         await channel.send(chat, greeting)

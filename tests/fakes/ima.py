@@ -102,6 +102,7 @@ class FakeIma:
         self.balance = balance
         self.timings = Timings(queued_s, processing_s, empty_url_s)
         self.latency_s = 0.0  # added before every answer (client timeouts)
+        self.endpoint_latency_s: dict[str, float] = {}  # added before one endpoint's answers (e.g. "create")
         self.retry_after_s = retry_after_s
         self.clock = clock
         self.products: dict[str, list[Json]] = product_trees()
@@ -163,8 +164,9 @@ class FakeIma:
         self.requests.append(
             Recorded(endpoint, request.method, request.path, dict(request.query), dict(request.headers), body)
         )
-        if self.latency_s:
-            await asyncio.sleep(self.latency_s)
+        delay = self.latency_s + self.endpoint_latency_s.get(endpoint, 0.0)
+        if delay:
+            await asyncio.sleep(delay)
         presented = request.headers.get("Authorization", "")
         if endpoint in _API_ENDPOINTS and presented != f"Bearer {self.api_key}":
             # Echoes what was presented, as careless servers do: clients must not pass it on.
