@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+PROVIDERS = ("ima", "mediaio", "aivideomaker", "aims", "mythiq")
+
 
 class SettingsError(Exception):
     """Settings that cannot work; the message is one line naming the variable."""
@@ -24,6 +26,26 @@ class Settings(BaseSettings):
         default="https://imapi.liveme.com", validation_alias="IMA_UPLOAD_BASE_URL"
     )
 
+    mediaio_api_key: SecretStr | None = Field(default=None, validation_alias="MEDIAIO_API_KEY")
+    mediaio_base_url: str = Field(default="https://openapi.media.io", validation_alias="MEDIAIO_BASE_URL")
+    aivideomaker_api_key: SecretStr | None = Field(default=None, validation_alias="AIVIDEOMAKER_API_KEY")
+    aivideomaker_base_url: str = Field(
+        default="https://aivideomaker.ai", validation_alias="AIVIDEOMAKER_BASE_URL"
+    )
+    aims_api_key: SecretStr | None = Field(default=None, validation_alias="AIMS_API_KEY")
+    aims_base_url: str = Field(
+        default="https://app.ai-media-studio.com/api/v1", validation_alias="AIMS_BASE_URL"
+    )
+    mythiq_api_key: SecretStr | None = Field(default=None, validation_alias="MYTHIQ_API_KEY")
+    mythiq_base_url: str = Field(default="https://api.mythiq.ai/v1", validation_alias="MYTHIQ_BASE_URL")
+    provider_order: str = Field(
+        default="ima,mediaio,aivideomaker,aims,mythiq", validation_alias="VIDEOBOT_PROVIDER_ORDER"
+    )
+    routing: Literal["optimal", "cheapest", "compatible"] = Field(
+        default="optimal", validation_alias="VIDEOBOT_ROUTING"
+    )
+    pinned_provider: str | None = Field(default=None, validation_alias="VIDEOBOT_PROVIDER")
+
     data_dir: Path = Field(default=Path("data"), validation_alias="VIDEOBOT_DATA_DIR")
     prefs_path: Path | None = Field(default=None, validation_alias="VIDEOBOT_PREFS_PATH")
     lang: Literal["zh", "en"] = Field(default="zh", validation_alias="VIDEOBOT_LANG")
@@ -34,22 +56,64 @@ class Settings(BaseSettings):
         default="WARNING", validation_alias="VIDEOBOT_LOG_LEVEL"
     )
 
-    @field_validator("ima_api_key")
+    @field_validator(
+        "ima_api_key", "mediaio_api_key", "aivideomaker_api_key", "aims_api_key", "mythiq_api_key"
+    )
     @classmethod
     def _blank_key_is_none(cls, value: SecretStr | None) -> SecretStr | None:
         return value if value is not None and value.get_secret_value().strip() else None
 
-    @field_validator("ima_base_url", "ima_upload_base_url")
+    @field_validator(
+        "ima_base_url",
+        "ima_upload_base_url",
+        "mediaio_base_url",
+        "aivideomaker_base_url",
+        "aims_base_url",
+        "mythiq_base_url",
+    )
     @classmethod
     def _http_url(cls, value: str) -> str:
         if not value.startswith(("https://", "http://")):
             raise ValueError("must start with https:// (or http:// for a local test server)")
         return value.rstrip("/")
 
+    @field_validator("provider_order")
+    @classmethod
+    def _known_providers(cls, value: str) -> str:
+        names = [name.strip().lower() for name in value.split(",") if name.strip()]
+        unknown = sorted(set(names) - set(PROVIDERS))
+        if unknown:
+            raise ValueError(f"unknown provider {', '.join(unknown)} (known: {', '.join(PROVIDERS)})")
+        return ",".join(names)
+
+    @field_validator("pinned_provider")
+    @classmethod
+    def _known_pin(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if value.strip().lower() not in PROVIDERS:
+            raise ValueError(f"unknown provider (known: {', '.join(PROVIDERS)})")
+        return value.strip().lower()
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    def api_key(self, provider: str) -> str | None:
+        """The configured key of ``provider``, or ``None``."""
+        secret: SecretStr | None = getattr(self, f"{provider}_api_key")
+        return secret.get_secret_value() if secret is not None else None
+
+    def base_url(self, provider: str) -> str:
+        url: str = getattr(self, f"{provider}_base_url")
+        return url
+
+    @property
+    def providers_in_order(self) -> list[str]:
+        """Providers with a key, in ``VIDEOBOT_PROVIDER_ORDER`` (then the rest in the default order)."""
+        order = [*self.provider_order.split(","), *PROVIDERS]
+        return [name for name in dict.fromkeys(order) if self.api_key(name)]
 
     @property
     def preferences_file(self) -> Path:

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import httpx
 
+from bot.providers import build_providers
 from bot.settings import Settings
 from handlers.channel import Outbox
 from handlers.conversation import ConversationHandler
@@ -21,7 +22,6 @@ from handlers.timing import TimeScale
 from prefs import PreferenceStore
 from providers.base import VideoProvider
 from providers.catalogue import Catalogue
-from providers.ima import ImaClient
 from providers.sandbox import SandboxProvider
 
 log = logging.getLogger(__name__)
@@ -29,26 +29,6 @@ log = logging.getLogger(__name__)
 # Inbound message ids are remembered this long (Feishu redelivers for about 7 hours).
 INBOUND_RETENTION = timedelta(hours=24)
 PRUNE_EVERY_S = 24 * 3600
-
-
-def build_providers(
-    settings: Settings, transport: httpx.AsyncBaseTransport | None = None
-) -> list[VideoProvider]:
-    """The configured providers in priority order; the offline sandbox when no key is set."""
-    providers: list[VideoProvider] = []
-    if settings.ima_api_key is not None:
-        providers.append(
-            ImaClient(
-                api_key=settings.ima_api_key.get_secret_value(),
-                base_url=settings.ima_base_url,
-                upload_base_url=settings.ima_upload_base_url,
-                language=settings.lang,
-                transport=transport,
-            )
-        )
-    if not providers:
-        providers.append(SandboxProvider(output_dir=settings.videos_dir, time_scale=settings.time_scale))
-    return providers
 
 
 @dataclass
