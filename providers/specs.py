@@ -1,14 +1,22 @@
 """The model table of seed 001: names, aliases, ETAs, progress cadence, defaults, fallbacks.
 
-Ids are the seed's (IMA Studio's); the offline sandbox mirrors them. Prices are not here: they
-come live from the provider (a model the live list no longer offers is simply not offered).
+``ids`` are the seed's (IMA Studio's); the offline sandbox mirrors them. ``provider_ids`` name the same
+model at other providers, where it clearly is the same model: Media.io's model codes (its table's
+``spec_key`` hints), AI Media Studio's ids (``aims_models_snapshot.derived.json`` and its fake) and
+MythIQ's (its fake; the real list is [UNK]). A provider without its own ids in a spec is matched
+against the seed's. Prices are not here: they come live from each provider (a model no live list
+offers is simply not offered).
 """
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel, ConfigDict
 
-from providers.types import EtaRange, ModelRef, TaskType
+from providers.types import EtaRange, LiveModel, ModelRef, TaskType
+
+MEDIAIO, AIMS, MYTHIQ = "mediaio", "aims", "mythiq"  # provider names (their clients' ``name``)
 
 T2V = TaskType.TEXT_TO_VIDEO
 I2V = TaskType.IMAGE_TO_VIDEO
@@ -32,10 +40,29 @@ class ModelSpec(BaseModel):
     max_prompt_chars: int = 2000
     trait: str = "general"
     ids: dict[TaskType, ModelRef] = {}
+    provider_ids: dict[str, dict[TaskType, ModelRef]] = {}
+
+    def ids_for(self, provider: str) -> dict[TaskType, ModelRef]:
+        """This model's refs per task type at ``provider`` (the seed's ids unless it has its own)."""
+        return self.provider_ids.get(provider, self.ids)
+
+    def lists(self, live: LiveModel, task_type: TaskType) -> bool:
+        """Whether ``live`` is this model at its provider (a version is compared where both have one)."""
+        ref = self.ids_for(live.provider).get(task_type)
+        return (
+            ref is not None
+            and ref.model_id == live.ref.model_id
+            and (ref.version is None or live.ref.version is None or ref.version == live.ref.version)
+        )
 
 
 def _ids(*pairs: tuple[TaskType, str, str | None]) -> dict[TaskType, ModelRef]:
     return {task: ModelRef(model_id=model_id, version=version) for task, model_id, version in pairs}
+
+
+def _same(model_id: str, *tasks: TaskType) -> dict[TaskType, ModelRef]:
+    """One id (no version) for several task types, as Media.io, AIMS and MythIQ name models."""
+    return {task: ModelRef(model_id=model_id) for task in tasks}
 
 
 def _eta(lo: int, hi: int) -> EtaRange:
@@ -67,6 +94,10 @@ SPECS: tuple[ModelSpec, ...] = (
         max_prompt_chars=1500,
         trait="popular",
         ids=_ids((T2V, "wan2.6-t2v", "wan2.6-t2v"), (I2V, "wan2.6-i2v", "wan2.6-i2v")),
+        provider_ids={
+            MEDIAIO: {**_same("t2v-wan-v2-6", T2V), **_same("i2v-wan-v2-6", I2V)},
+            MYTHIQ: _same("wan/wan-2.6", T2V, I2V),
+        },
     ),
     ModelSpec(
         key="hailuo-2.3",
@@ -80,6 +111,7 @@ SPECS: tuple[ModelSpec, ...] = (
             (T2V, "MiniMax-Hailuo-2.3", "MiniMax-Hailuo-2.3"),
             (I2V, "MiniMax-Hailuo-2.3", "MiniMax-Hailuo-2.3"),
         ),
+        provider_ids={MEDIAIO: _same("i2v-minimax-v2-3", I2V), MYTHIQ: _same("minimax/hailuo-2.3", T2V, I2V)},
     ),
     ModelSpec(
         key="hailuo-2.0",
@@ -94,6 +126,7 @@ SPECS: tuple[ModelSpec, ...] = (
             (I2V, "MiniMax-Hailuo-02", "MiniMax-Hailuo-02"),
             (FLF, "MiniMax-Hailuo-02", "MiniMax-Hailuo-02"),
         ),
+        provider_ids={MEDIAIO: _same("i2v-minimax-02", I2V)},
     ),
     ModelSpec(
         key="vidu-q2",
@@ -104,6 +137,7 @@ SPECS: tuple[ModelSpec, ...] = (
         progress_every_s=30,
         trait="budget",
         ids=_ids((T2V, "viduq2", "viduq2"), (REF, "viduq2", "viduq2")),
+        provider_ids={MEDIAIO: _same("i2v-vidu-q2", I2V)},
     ),
     ModelSpec(
         key="vidu-q2-pro",
@@ -137,6 +171,7 @@ SPECS: tuple[ModelSpec, ...] = (
         progress_every_s=60,
         trait="premium",
         ids=_ids((T2V, "sora-2-pro", "sora-2-pro"), (I2V, "sora-2-pro", "sora-2-pro")),
+        provider_ids={AIMS: _same("fal-ai/sora-2/text-to-video/pro", T2V)},
     ),
     ModelSpec(
         key="kling-o1",
@@ -166,6 +201,7 @@ SPECS: tuple[ModelSpec, ...] = (
             (I2V, "kling-v2-6", "kling-v2-6"),
             (FLF, "kling-v2-6", "kling-v2-6"),
         ),
+        provider_ids={MEDIAIO: _same("i2v-kling-v2-6", I2V), MYTHIQ: _same("kling/kling-2.6", T2V, I2V)},
     ),
     ModelSpec(
         key="veo-3.1",
@@ -181,14 +217,37 @@ SPECS: tuple[ModelSpec, ...] = (
             (FLF, "veo-3.1-generate-preview", "veo-3.1-generate-preview"),
             (REF, "veo-3.1-generate-preview", "veo-3.1-generate-preview"),
         ),
+        provider_ids={
+            MEDIAIO: _same("i2v-veo-v3-1", I2V),
+            AIMS: _same("fal-ai/veo3.1/reference-to-video", REF),
+            MYTHIQ: _same("google/veo-3.1", T2V, I2V),
+        },
+    ),
+    # Not in seed 001; offered by Media.io and AI Media Studio alike (ETA and trait are our choice).
+    ModelSpec(
+        key="veo-3.1-fast",
+        name="Google Veo 3.1 Fast",
+        family="veo",
+        aliases=("veo3.1 fast", "veo 3.1 fast", "google veo 3.1 fast", "veo3.1-fast"),
+        eta=_eta(60, 180),
+        progress_every_s=30,
+        trait="fast",
+        provider_ids={
+            MEDIAIO: _same("i2v-veo-v3-1-fast", I2V),
+            AIMS: {
+                **_same("fal-ai/veo3.1/fast", T2V),
+                **_same("fal-ai/veo3.1/fast/image-to-video", I2V),
+                **_same("fal-ai/veo3.1/fast/first-last-frame-to-video", FLF),
+            },
+        },
     ),
     _pixverse("V5.5", (T2V, I2V, FLF, REF)),
     _pixverse("V5", (T2V, I2V, FLF, REF)),
     _pixverse("V4.5", (T2V, I2V, FLF, REF)),
     _pixverse("V4", (T2V, I2V, FLF, REF)),
     _pixverse("V3.5", (T2V, I2V, FLF, REF)),
-    # Named by seed 001's ETA and fallback tables but retired from production (2026-02-27):
-    # kept so their names resolve and their ETAs stay known; no provider offers them today.
+    # Named by seed 001's ETA and fallback tables but retired from IMA (2026-02-27): kept so their
+    # names resolve and their ETAs stay known; other providers may still offer them.
     ModelSpec(
         key="kling-2.1-master",
         name="Kling 2.1 Master",
@@ -206,6 +265,7 @@ SPECS: tuple[ModelSpec, ...] = (
         eta=_eta(120, 240),
         progress_every_s=45,
         trait="fast",
+        provider_ids={MEDIAIO: _same("i2v-kling-v2-5-turbo", I2V)},
     ),
     ModelSpec(
         key="kling-1.6",
@@ -224,6 +284,7 @@ SPECS: tuple[ModelSpec, ...] = (
         eta=_eta(120, 240),
         progress_every_s=45,
         trait="premium",
+        provider_ids={AIMS: _same("fal-ai/sora-2/text-to-video", T2V)},
     ),
 )
 
@@ -284,3 +345,41 @@ POPULARITY: tuple[str, ...] = (
 EXPENSIVE_CREDITS = 50
 DEFAULT_ETA = EtaRange(min_s=60, max_s=180)
 DEFAULT_PROGRESS_EVERY_S = 30
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9.]+", "-", name.lower()).strip("-")
+
+
+def _family_of(name: str) -> str:
+    lowered = name.lower()
+    for family, words in FAMILY_ALIASES.items():
+        if any(word in lowered for word in words):
+            return family
+    return _slug(name).split("-")[0]
+
+
+# A task-type marker some providers append to a model's name ("Seedance 2.0 Fast I2V").
+_TASK_SUFFIX = re.compile(
+    r"[\s_-]*[(\[]?\s*(?:i2v|t2v|flf|ref|reference|(?:text|image|reference)[\s-]*to[\s-]*video)\s*[)\]]?$",
+    re.IGNORECASE,
+)
+
+
+def adopted_spec(live: LiveModel, task_type: TaskType) -> ModelSpec:
+    """A spec for a model a provider offers but seed 001 never named (e.g. Seedance 2.0).
+
+    Its key is the slug of its name without a task-type marker, so the same model keeps one key across
+    task types and providers ("Seedance 2.0 Fast" and "Seedance 2.0 Fast I2V" -> ``seedance-2.0-fast``).
+    """
+    name = _TASK_SUFFIX.sub("", live.name).strip() or live.name
+    return ModelSpec(
+        key=_slug(name),
+        name=name,
+        family=_family_of(name),
+        aliases=tuple(dict.fromkeys((name, live.name))),
+        eta=live.eta or DEFAULT_ETA,
+        progress_every_s=DEFAULT_PROGRESS_EVERY_S,
+        ids={task_type: live.ref},
+        provider_ids={live.provider: {task_type: live.ref}},
+    )
