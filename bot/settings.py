@@ -95,6 +95,11 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown provider (known: {', '.join(PROVIDERS)})")
         return value.strip().lower()
 
+    @field_validator("prefs_path", mode="before")
+    @classmethod
+    def _blank_path_is_default(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper(cls, value: object) -> object:

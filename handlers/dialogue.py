@@ -48,4 +48,11 @@ class DialogueMemory:
         return images
 
     def clear(self, user: str) -> None:
-        self._states.pop(user, None)
+        """Forget the user's context, held photos of every chat included."""
+        for key in [k for k in self._states if k == user or k.startswith(f"{user}/")]:
+            del self._states[key]
+
+    def use_cheapest_next(self, user: str) -> None:
+        state = self.get(user)
+        state.next_policy = Policy.CHEAPEST
+        state.at = utc_now()

@@ -31,7 +31,7 @@ from messages.reply import Button, Lang, Reply, ReplyKind, Selection
 from prefs import Preference, PreferenceStore, PreferenceStoreError, user_key
 from providers.base import VideoProvider
 from providers.catalogue import Catalogue
-from providers.errors import ErrorKind, ProviderError
+from providers.errors import ErrorKind, ProviderError, UnexpectedResponseError
 from providers.specs import EXPENSIVE_CREDITS
 from providers.types import TaskState, TaskStatus
 
@@ -216,8 +216,15 @@ class GenerationFlow:
             except ProviderError as exc:
                 await self._poll_failed(job, exc)
                 return
-            if status.state is TaskState.SUCCEEDED:
+            except Exception as exc:  # a bug, or a provider no longer configured: never hang the job
+                log.exception("job %s: unexpected error while polling", job.id)
+                await self._poll_failed(job, UnexpectedResponseError(repr(exc), before_task=False))
+                return
+            if status.state is TaskState.SUCCEEDED and status.video_url:
                 await self._succeed(job, status)
+            elif status.state is TaskState.SUCCEEDED:  # "done" without a video is no success
+                log.warning("job %s: the provider reported success without a video", job.id)
+                await self._fail(job, ErrorKind.GENERATION_FAILED)
             elif status.state is TaskState.FAILED:
                 log.info("job %s: task failed: %s", job.id, status.error_detail)
                 await self._fail(job, status.error_kind or ErrorKind.GENERATION_FAILED)
@@ -287,6 +294,7 @@ class GenerationFlow:
             await self._remember(job)
         job.advance(JobState.DELIVERED)
         await self._jobs.save(job)
+        self._locks.pop(job.id, None)
 
     async def _remember(self, job: Job) -> None:
         assert job.quote is not None
@@ -336,6 +344,7 @@ class GenerationFlow:
             job.delivered.add(Step.FAILURE)
         job.advance(JobState.FAILED)
         await self._jobs.save(job)
+        self._locks.pop(job.id, None)
 
     # -- plumbing ----------------------------------------------------------------------------------
 

@@ -42,7 +42,7 @@ class PreferenceDesk:
             if failed and cheapest:
                 await self._starter.retry(chat, failed.id, cheapest.key, inbound_key)
             else:
-                self._s.dialogue.get(chat.user_key).next_policy = Policy.CHEAPEST
+                self._s.dialogue.use_cheapest_next(chat.user_key)
             return
         saved: CatalogueEntry | None = None
         for task_type in TaskType:

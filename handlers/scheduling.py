@@ -43,7 +43,14 @@ class JobScheduler:
 
     def every(self, name: str, every_s: float, tick: Callable[[], Awaitable[None]]) -> None:
         """A housekeeping timer (real seconds, not scaled), e.g. pruning old jobs daily."""
-        self._scheduler.add_job(tick, "interval", seconds=every_s, id=f"every:{name}", replace_existing=True)
+        self._scheduler.add_job(
+            _run_housekeeping,
+            "interval",
+            seconds=every_s,
+            args=[tick],
+            id=f"every:{name}",
+            replace_existing=True,
+        )
 
     def forget(self, job_id: str) -> None:
         for timer in (f"poll:{job_id}", f"progress:{job_id}"):
@@ -71,3 +78,7 @@ class JobScheduler:
 async def _run_tick(tick: Tick, job_id: str) -> None:
     """Await any tick on the event loop (apscheduler would run a non-``async def`` callable in a thread)."""
     await tick(job_id)
+
+
+async def _run_housekeeping(tick: Callable[[], Awaitable[None]]) -> None:
+    await tick()

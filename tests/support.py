@@ -41,7 +41,7 @@ class RecordingChannel:
 
 def settings_for(tmp_path: Path, **values: Any) -> Settings:
     fields: dict[str, Any] = {"VIDEOBOT_DATA_DIR": tmp_path, "VIDEOBOT_TIME_SCALE": FAST, **values}
-    return Settings(_env_file=None, **fields)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **fields)
 
 
 @asynccontextmanager

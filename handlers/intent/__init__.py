@@ -21,6 +21,7 @@ from handlers.intent.types import (
     Policy,
     ResetPrefs,
     SetModel,
+    ShowCredits,
     ShowPrefs,
     UnknownModel,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "Policy",
     "ResetPrefs",
     "SetModel",
+    "ShowCredits",
     "ShowPrefs",
     "UnknownModel",
     "detect_lang",

@@ -18,6 +18,7 @@ from handlers.intent.types import (
     Intent,
     ListModels,
     ResetPrefs,
+    ShowCredits,
     ShowPrefs,
 )
 
@@ -47,6 +48,11 @@ _WORDS: dict[Intent, tuple[str, ...]] = {
         "reset", "/reset", "reset preferences", "reset my preferences", "reset prefs", "clear preferences",
         "forget my preferences", "restore defaults", "reset to default", "重置偏好", "重置", "恢复默认",
         "恢复默认设置", "恢复默认模型", "清除偏好", "清空偏好", "忘掉我的偏好",
+    ),
+    ShowCredits(): (
+        "credits", "/credits", "balance", "/balance", "my credits", "credit balance", "credits left",
+        "how many credits", "how many credits are left", "余额", "积分", "积分余额", "查余额", "查积分",
+        "还有多少积分", "还剩多少积分", "剩余积分", "账户余额",
     ),
     AnotherModel(): (
         "换个模型", "换一个模型", "换模型", "换个", "换一个", "换别的", "换别的模型", "其他模型", "别的模型",

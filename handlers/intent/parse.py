@@ -9,6 +9,7 @@ from handlers.intent.commands import match_command
 from handlers.intent.params import extract_params
 from handlers.intent.preferences import extract_preference, unknown_model_name
 from handlers.intent.prompt import clean_prompt
+from handlers.intent.providers import extract_provider
 from handlers.intent.tasks import infer_task_type
 from handlers.intent.text import extract_urls, fold_width, is_blank, strip_mentions
 from handlers.intent.types import Empty, Generate, Intent, SetModel, UnknownModel
@@ -31,11 +32,14 @@ def parse(text: str, images: Sequence[ImageInput] = ()) -> Intent:
         if is_blank(text):
             return Empty()
     params, rest = extract_params(text)
+    provider, rest = extract_provider(rest)
     preference, rest = extract_preference(rest)
     prompt = clean_prompt(rest)
     chose = preference.model is not None or preference.policy is not None
     if chose and not inputs and not prompt and params == VideoParams():
-        return SetModel(model=preference.model, policy=preference.policy, remember=preference.remember)
+        return SetModel(
+            model=preference.model, policy=preference.policy, remember=preference.remember, provider=provider
+        )
     if not inputs and not chose and (name := unknown_model_name(rest)):
         return UnknownModel(name=name)
     return Generate(
@@ -46,4 +50,5 @@ def parse(text: str, images: Sequence[ImageInput] = ()) -> Intent:
         model=preference.model,
         policy=preference.policy,
         remember=preference.remember,
+        provider=provider,
     )

@@ -39,6 +39,7 @@ class Generate:
     model: ModelMention | None = None
     policy: Policy | None = None
     remember: bool = False
+    provider: str | None = None  # a provider named for this request ("用 Media.io 的 Kling 2.6")
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class SetModel:
     model: ModelMention | None = None
     policy: Policy | None = None
     remember: bool = False
+    provider: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,11 @@ class ResetPrefs:
 
 
 @dataclass(frozen=True)
+class ShowCredits:
+    """How many credits are left (余额 / credits)?"""
+
+
+@dataclass(frozen=True)
 class Empty:
     """Nothing but whitespace, punctuation or a mention."""
 
@@ -116,5 +123,6 @@ Intent: TypeAlias = (
     | ListModels
     | ShowPrefs
     | ResetPrefs
+    | ShowCredits
     | Empty
 )
