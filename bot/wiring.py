@@ -22,6 +22,7 @@ from handlers.timing import TimeScale
 from prefs import PreferenceStore
 from providers.base import VideoProvider
 from providers.catalogue import Catalogue
+from providers.routing import Strategy
 from providers.sandbox import SandboxProvider
 
 log = logging.getLogger(__name__)
@@ -84,7 +85,7 @@ def build_app(
 ) -> App:
     timescale = TimeScale(settings.time_scale)
     providers = build_providers(settings, transport)
-    catalogue = Catalogue(providers)
+    catalogue = Catalogue(providers, strategy=Strategy(settings.routing), pin=settings.pinned_provider)
     jobs = jobs or SqliteJobStore(settings.ledger_path)
     prefs = PreferenceStore(settings.preferences_file)
     outbox = Outbox()

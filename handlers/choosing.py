@@ -17,6 +17,7 @@ class ModelChoice:
     selection: Selection
     remember: bool  # save as the user's preference on success (not for a one-off "cheapest")
     unavailable: str | None = None  # a named model that does not do this task (its display name)
+    provider: str | None = None  # the provider the user's preference recorded, if any
 
 
 async def resolve_mention(
@@ -80,7 +81,13 @@ async def choose_model(
             None,
         )
         if entry is not None:
-            return ModelChoice(entry, Selection.PREFERENCE, remember=True, unavailable=unavailable)
+            return ModelChoice(
+                entry,
+                Selection.PREFERENCE,
+                remember=True,
+                unavailable=unavailable,
+                provider=preference.provider,
+            )
     default = await catalogue.default(task_type)
     if default is None:
         return None

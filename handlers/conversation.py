@@ -25,6 +25,7 @@ from handlers.intent import (
     ListModels,
     ResetPrefs,
     SetModel,
+    ShowCredits,
     ShowPrefs,
     UnknownModel,
     detect_lang,
@@ -34,6 +35,7 @@ from handlers.preferences import PreferenceDesk
 from handlers.services import Services, lang_of, prefs_user
 from handlers.starting import DEFAULT_MOTION_PROMPT, Starter
 from messages import (
+    balances_text,
     error_reason,
     help_text,
     image_received,
@@ -45,8 +47,9 @@ from messages import (
     still_working,
 )
 from messages.reply import Lang, Selection
+from providers.balances import balances
 from providers.errors import ProviderError
-from providers.types import GenerationRequest, ImageInput, TaskType, VideoParams
+from providers.types import CreditUnit, GenerationRequest, ImageInput, TaskType, VideoParams
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +138,8 @@ class ConversationHandler:
                 await self._prefs.show(chat)
             case ResetPrefs():
                 await self._prefs.reset(chat)
+            case ShowCredits():
+                await self.show_credits(chat)
             case ImageOnly():
                 await self._s.say(chat, image_received(lang))
             case Empty() | Help():
@@ -219,6 +224,13 @@ class ConversationHandler:
     async def show_models(self, chat: ChatRef, task_type: TaskType | None = None) -> None:
         chat = self._with_lang(chat, "")
         await self._guard(chat, self._prefs.list_models(chat, (task_type,) if task_type else None))
+
+    async def show_credits(self, chat: ChatRef) -> None:
+        """余额 / credits: each configured provider's balance where its service tells it."""
+        chat = self._with_lang(chat, "")
+        found = await balances(self._s.catalogue.providers)
+        items = [(b.provider, b.amount, b.unit) for b in found if b.unit is not CreditUnit.FREE]
+        await self._s.say(chat, balances_text(lang_of(chat), items))
 
     async def show_help(self, chat: ChatRef) -> None:
         chat = self._with_lang(chat, "")

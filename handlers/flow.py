@@ -19,6 +19,7 @@ from handlers.scheduling import JobScheduler
 from handlers.timing import TimeScale
 from messages import (
     Alternative,
+    failover_note,
     failure,
     pre_notification,
     progress,
@@ -31,7 +32,7 @@ from messages.reply import Button, Lang, Reply, ReplyKind, Selection
 from prefs import Preference, PreferenceStore, PreferenceStoreError, user_key
 from providers.base import VideoProvider
 from providers.catalogue import Catalogue
-from providers.errors import ErrorKind, ProviderError, UnexpectedResponseError
+from providers.errors import ErrorKind, ProviderError, RateLimitedError, UnexpectedResponseError
 from providers.specs import EXPENSIVE_CREDITS
 from providers.types import TaskState, TaskStatus
 
@@ -42,6 +43,18 @@ TRANSIENT_POLL_ERRORS = frozenset(
     {ErrorKind.NETWORK, ErrorKind.RATE_LIMITED, ErrorKind.UNAVAILABLE, ErrorKind.UNKNOWN, ErrorKind.TIMEOUT}
 )
 MAX_POLL_FAILURES = 8
+# Errors before a task exists that another provider of the same model may well not have.
+FAILOVER_KINDS = frozenset(
+    {
+        ErrorKind.UNAVAILABLE,
+        ErrorKind.NETWORK,
+        ErrorKind.RATE_LIMITED,
+        ErrorKind.AUTH,
+        ErrorKind.INSUFFICIENT_CREDITS,
+        ErrorKind.UNKNOWN,
+    }
+)
+RATE_LIMIT_PATIENCE_S = 20  # a 429 asking us to wait at most this long (virtual s) is waited out once
 
 
 class GenerationFlow:
@@ -120,39 +133,107 @@ class GenerationFlow:
                 await self._fail(job, kind)
 
     async def start(self, job: Job) -> None:
-        """Carry a recorded job forward, from whatever state it is in, until its provider task exists."""
+        """Carry a recorded job forward, from whatever state it is in, until its provider task exists.
+
+        An error before a task exists moves the job to the next provider offering the same model
+        (failover, told in one short line); a short rate limit is waited out once first. Once a task
+        exists there is no failover: that could charge twice.
+        """
         async with self._lock(job.id):
-            provider = self._providers[job.provider]
-            try:
-                if job.state is JobState.RECEIVED:
-                    job.quote = await provider.quote(job.request, job.offer)
-                    job.advance(JobState.QUOTED)
-                    await self._jobs.save(job)
-                if job.state is JobState.QUOTED:
-                    await self._notify(job)
-                if job.state is not JobState.NOTIFIED:
+            waited = False
+            while True:
+                try:
+                    await self._to_task(job)
+                    break
+                except RateLimitedError as exc:
+                    if not waited and exc.before_task and (exc.retry_after or 0) <= RATE_LIMIT_PATIENCE_S:
+                        waited = True
+                        await asyncio.sleep(self._timescale.real(exc.retry_after or 0))
+                        if job.state is JobState.SUBMITTING:
+                            job.advance(JobState.NOTIFIED)  # the create was refused: ask again
+                        continue
+                    if await self._fail_over(job, exc):
+                        continue
+                    await self._fail(job, exc.kind)
                     return
-                assert job.quote is not None
-                job.advance(JobState.SUBMITTING)
-                await self._jobs.save(job)
-                handle = await provider.submit(job.quote, job.request)
-            except ProviderError as exc:
-                log.info("job %s failed before a task existed: %s (%s)", job.id, exc.kind.value, exc.detail)
-                await self._fail(job, exc.kind)
-                return
+                except ProviderError as exc:
+                    log.info(
+                        "job %s failed before a task existed: %s (%s)", job.id, exc.kind.value, exc.detail
+                    )
+                    if await self._fail_over(job, exc):
+                        continue
+                    await self._fail(job, exc.kind)
+                    return
+        self._watch(job)
+
+    async def _to_task(self, job: Job) -> None:
+        """The steps before the task exists: quote, pre-notify, create (each resumable)."""
+        provider = self._providers[job.provider]
+        if job.state is JobState.RECEIVED:
+            job.quote = await provider.quote(job.request, job.offer)
+            job.advance(JobState.QUOTED)
+            await self._jobs.save(job)
+            await self._announce_failover(job)
+        if job.state is JobState.QUOTED:
+            await self._notify(job)
+        if job.state is JobState.NOTIFIED:
+            if job.quote is None or job.quote.provider != job.provider:  # moved here by a failover
+                job.quote = await provider.quote(job.request, job.offer)
+                await self._announce_failover(job)
+            job.advance(JobState.SUBMITTING)
+            await self._jobs.save(job)
+            handle = await provider.submit(job.quote, job.request)
             job.handle = handle
             job.quote = handle.quote
             job.advance(JobState.RUNNING)
             await self._jobs.save(job)
-        self._watch(job)
+
+    async def _fail_over(self, job: Job, exc: ProviderError) -> bool:
+        """Move to the next offer of the same model if the error allows it; False when it does not."""
+        if not (exc.before_task and exc.kind in FAILOVER_KINDS and job.alternates):
+            return False
+        following, job.alternates = job.alternates[0], job.alternates[1:]
+        log.warning(
+            "job %s: %s refused (%s); trying %s", job.id, job.provider, exc.kind.value, following.provider
+        )
+        job.failover_from = job.provider
+        job.provider = following.provider
+        job.offer = job.offer.model_copy(update={"ref": following.ref})
+        job.eta = following.eta
+        job.quote = None
+        if job.state is JobState.SUBMITTING:
+            job.advance(JobState.NOTIFIED)
+        await self._jobs.save(job)
+        return True
+
+    async def _announce_failover(self, job: Job) -> None:
+        if job.failover_from is None or job.quote is None:
+            return
+        text = failover_note(
+            _lang(job),
+            model_name=job.model_name,
+            from_provider=job.failover_from,
+            to_provider=job.provider,
+            credits=job.quote.credits,
+            unit=job.quote.unit,
+        )
+        job.failover_from = None
+        await self._send(job, Reply(kind=ReplyKind.TEXT, text=text, job_id=job.id))
+        await self._jobs.save(job)
 
     async def _notify(self, job: Job) -> None:
         assert job.quote is not None
         quote = job.quote
         cheaper = None
         if job.selection in (Selection.DEFAULT, Selection.PREFERENCE) and quote.credits > EXPENSIVE_CREDITS:
-            alt = await self._catalogue.cheaper_than(quote.credits, job.request.task_type, job.model_key)
-            cheaper = (alt.name, alt.credits_min) if alt else None
+            try:
+                alt = await self._catalogue.cheaper_than(
+                    quote.credits, job.request.task_type, job.model_key, provider=quote.provider
+                )
+            except ProviderError:
+                alt = None
+            if alt is not None and alt.unit is quote.unit:  # a price in another unit would mislead
+                cheaper = (alt.name, alt.credits_min)
         text = pre_notification(
             _lang(job),
             model_name=job.model_name,

@@ -16,6 +16,7 @@ from handlers.inbound import ChatRef
 from handlers.timing import utc_now
 from messages.reply import Selection
 from providers.errors import ErrorKind
+from providers.routing import ModelOffer
 from providers.types import EtaRange, GenerationRequest, Offer, Quote, TaskHandle
 
 
@@ -36,7 +37,9 @@ TRANSITIONS: dict[JobState, frozenset[JobState]] = {
     JobState.RECEIVED: frozenset({JobState.QUOTED, JobState.FAILED}),
     JobState.QUOTED: frozenset({JobState.NOTIFIED, JobState.FAILED}),
     JobState.NOTIFIED: frozenset({JobState.SUBMITTING, JobState.FAILED}),
-    JobState.SUBMITTING: frozenset({JobState.RUNNING, JobState.FAILED}),
+    # SUBMITTING -> NOTIFIED: the create was refused before a task existed and the job moved to the next
+    # provider offering the model (failover); it is quoted and announced again, then submitted.
+    JobState.SUBMITTING: frozenset({JobState.RUNNING, JobState.FAILED, JobState.NOTIFIED}),
     JobState.RUNNING: frozenset({JobState.SUCCEEDED, JobState.FAILED}),
     JobState.SUCCEEDED: frozenset({JobState.DELIVERED, JobState.FAILED}),
     JobState.DELIVERED: frozenset(),
@@ -75,6 +78,8 @@ class Job(BaseModel):
     request: GenerationRequest
     provider: str
     offer: Offer
+    alternates: tuple[ModelOffer, ...] = ()  # the same model elsewhere, for failover before a task exists
+    failover_from: str | None = None  # a provider we just left: the user is told once the new cost is known
     family: str
     trait: str
     selection: Selection

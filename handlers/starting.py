@@ -17,9 +17,11 @@ from messages import (
     no_model_available,
     nothing_to_retry,
     prompt_too_long,
+    provider_lacks_model,
     too_many_jobs,
 )
 from messages.reply import Selection
+from providers.catalogue import CatalogueEntry
 from providers.types import GenerationRequest
 
 log = logging.getLogger(__name__)
@@ -57,20 +59,33 @@ class Starter:
         if choice.unavailable:
             await self._s.say(chat, model_not_for_task(lang_of(chat), choice.unavailable, intent.task_type))
         if intent.remember and choice.selection is not Selection.DEFAULT:
-            await self._s.remember(
-                chat, choice.entry
-            )  # "以后都用 X, make ...": saved now, not only on success
+            await self._s.remember(chat, choice.entry)  # "以后都用 X": saved now, not only after a success
         prompt = intent.prompt or (DEFAULT_MOTION_PROMPT if intent.images else "")
         request = GenerationRequest(
             task_type=intent.task_type, prompt=prompt, images=intent.images, params=intent.params
         )
-        await self.start(chat, inbound_key, request, choice)
+        await self.start(chat, inbound_key, request, choice, pin=intent.provider)
 
     async def start(
-        self, chat: ChatRef, inbound_key: str, request: GenerationRequest, choice: ModelChoice
+        self,
+        chat: ChatRef,
+        inbound_key: str,
+        request: GenerationRequest,
+        choice: ModelChoice,
+        *,
+        pin: str | None = None,
     ) -> None:
+        """Route the request to the model's offers (a named provider, else the preference's, else the
+        strategy's order), check the limits, record the job and launch it."""
         lang = lang_of(chat)
-        spec = choice.entry.spec
+        entry = await self._route(choice, request, pin)
+        if entry is None:
+            if pin:
+                await self._s.say(chat, provider_lacks_model(lang, pin, choice.entry.name))
+            else:
+                await self._s.say(chat, no_model_available(lang, request.task_type))
+            return
+        spec = entry.spec
         if len(request.prompt) > spec.max_prompt_chars:
             await self._s.say(
                 chat, prompt_too_long(lang, max_chars=spec.max_prompt_chars, model_name=spec.name)
@@ -84,21 +99,34 @@ class Starter:
             inbound_key=inbound_key,
             chat=chat,
             request=request,
-            provider=choice.entry.provider,
-            offer=choice.entry.offer,
+            provider=entry.provider,
+            offer=entry.offer,
+            alternates=entry.offers[1:],
             family=spec.family,
             trait=spec.trait,
             selection=choice.selection,
             remember=choice.remember,
-            eta=choice.entry.eta,
+            eta=entry.eta,
             poll_every_s=spec.poll_every_s,
             progress_every_s=spec.progress_every_s,
-            timeout_s=max(spec.timeout_s, choice.entry.eta.max_s + TIMEOUT_SLACK_S),
+            timeout_s=max(spec.timeout_s, entry.eta.max_s + TIMEOUT_SLACK_S),
         )
         try:
             await self._s.flow.launch(job)
         except DuplicateJob:
             log.info("message %s already made a job; not starting another", inbound_key)
+
+    async def _route(
+        self, choice: ModelChoice, request: GenerationRequest, pin: str | None
+    ) -> CatalogueEntry | None:
+        catalogue = self._s.catalogue
+        if pin:
+            return await catalogue.route(choice.entry.key, request, pin=pin)
+        if choice.provider:  # the provider the user's preference recorded, while it still offers the model
+            entry = await catalogue.route(choice.entry.key, request, pin=choice.provider)
+            if entry is not None:
+                return entry
+        return await catalogue.route(choice.entry.key, request)
 
     async def retry(self, chat: ChatRef, job_id: str, model_key: str, inbound_key: str) -> None:
         """Run a job's request again on ``model_key`` (a "retry with" button, "yes", a model name)."""

@@ -53,6 +53,7 @@ from messages.protocol import (
     success_caption,
     video_link,
 )
+from messages.providers import balances_text, failover_note, provider_label, provider_lacks_model
 from messages.reply import Button, Lang, Reply, ReplyKind, Selection
 
 __all__ = [
@@ -64,6 +65,7 @@ __all__ = [
     "Selection",
     "attachment_not_image",
     "attachment_too_large",
+    "balances_text",
     "cheapest_once",
     "choose_model",
     "credits_range_text",
@@ -72,6 +74,7 @@ __all__ = [
     "delivery_fallback",
     "error_reason",
     "eta_text",
+    "failover_note",
     "failure",
     "help_text",
     "image_received",
@@ -97,6 +100,8 @@ __all__ = [
     "progress",
     "progress_percent",
     "prompt_too_long",
+    "provider_label",
+    "provider_lacks_model",
     "retry_button_label",
     "still_working",
     "success_caption",

@@ -161,7 +161,26 @@ def _platform(lang: Lang) -> Iterator[tuple[str, str]]:
         )
 
 
-RENDERERS = (_format, _protocol, _errors_and_progress, _chat, _notes, _platform)
+def _providers(lang: Lang) -> Iterator[tuple[str, str]]:
+    names = ("ima", "mediaio", "aivideomaker", "aims", "mythiq", "sandbox")
+    for name in names:
+        yield "provider_label", m.provider_label(lang, name)
+        yield "provider_lacks_model", m.provider_lacks_model(lang, name, "Kling 2.6")
+    for unit in CreditUnit:
+        yield (
+            "failover_note",
+            m.failover_note(
+                lang, model_name="Wan 2.6", from_provider="ima", to_provider="mediaio", credits=40, unit=unit
+            ),
+        )
+        yield (
+            "balances_text",
+            m.balances_text(lang, [(name, 1200, unit) for name in names] + [("ima", None, unit)]),
+        )
+    yield "balances_text", m.balances_text(lang, [])
+
+
+RENDERERS = (_format, _protocol, _errors_and_progress, _chat, _notes, _platform, _providers)
 RENDERED = [(lang, name, text) for lang in LANGS for render in RENDERERS for name, text in render(lang)]
 
 
@@ -182,7 +201,7 @@ def test_never_say(lang: Lang) -> None:
 
 
 def test_english_texts_hold_no_chinese_and_chinese_texts_are_chinese() -> None:
-    language_free = {"credits_text", "credits_range_text", "minutes"}
+    language_free = {"credits_text", "credits_range_text", "minutes", "provider_label"}  # brand names
     for lang, name, text in RENDERED:
         if lang == "en":
             assert not CJK.search(text), f"{name}: {text!r}"
