@@ -1,4 +1,4 @@
-"""The ``videobot`` command: ``run``, ``chat``, ``jobs``. Setup problems: one line and exit code 2."""
+"""The ``videobot`` command: ``run``, ``chat``, ``jobs``, ``credits``. Setup problems: one line, exit 2."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.operator import list_jobs, show_job
+from bot.operator import list_jobs, show_credits, show_job
 from bot.settings import Settings, SettingsError, load_settings
 from bot.terminal import run_chat
 from bot.wiring import build_app
@@ -29,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument(
         "--jsonl", action="store_true", help="print each bot message as one JSON object per line"
     )
+    commands.add_parser("credits", help="each configured provider's balance")
     jobs = commands.add_parser("jobs", help="recent jobs with state, model, cost and age; `jobs show ID`")
     jobs.add_argument("show", nargs="*", metavar="show ID", help="print one job's history")
     jobs.add_argument("--state", choices=[s.value for s in JobState], help="only jobs in this state")
@@ -67,6 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
+        if args.command == "credits":
+            return asyncio.run(show_credits(settings, sys.stdout))
         if args.command == "jobs":
             return asyncio.run(_jobs(settings, args))
         if args.command == "chat":

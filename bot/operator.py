@@ -1,14 +1,16 @@
-"""Operator commands: ``videobot jobs`` (recent jobs, one job's history)."""
+"""Operator commands: ``videobot jobs`` (recent jobs, one job's history), ``videobot credits``."""
 
 from __future__ import annotations
 
 from typing import TextIO
 
+from bot.providers import build_providers
 from bot.settings import Settings
 from handlers.jobs import Job, JobState, JobStore
 from handlers.ledger import SqliteJobStore
 from handlers.timing import utc_now
 from messages import operator as text
+from providers.balances import balances
 from providers.types import CreditUnit
 
 
@@ -77,3 +79,21 @@ async def show_job(settings: Settings, out: TextIO, job_id: str) -> int:
 
 def _cost(job: Job) -> tuple[int | None, CreditUnit]:
     return (job.quote.credits, job.quote.unit) if job.quote else (None, CreditUnit.POINTS)
+
+
+async def show_credits(settings: Settings, out: TextIO) -> int:
+    """Each configured provider's balance where its API tells it."""
+    providers = build_providers(settings)
+    try:
+        found = await balances(providers)
+    finally:
+        for provider in providers:
+            await provider.aclose()
+    for balance in found:
+        print(
+            text.balance_line(
+                settings.lang, provider=balance.provider, amount=balance.amount, unit=balance.unit
+            ),
+            file=out,
+        )
+    return 0
