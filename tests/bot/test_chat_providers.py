@@ -124,8 +124,8 @@ async def test_credits_command(tmp_path: Path) -> None:
             "VIDEOBOT_DATA_DIR": str(tmp_path),
         }
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "credits",
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=root, env={**clean, **settings},
+            sys.executable, "-m", "bot", "credits", cwd=root, env={**clean, **settings},
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
         out, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 0, err.decode()
