@@ -67,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"videobot: {exc}", file=sys.stderr)
         return 2
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # A tick skipped because the previous one still runs is by design (coalesced timers), not news.
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
     try:
         if args.command == "credits":
             return asyncio.run(show_credits(settings, sys.stdout))
