@@ -13,27 +13,17 @@ import logging
 from collections.abc import Collection, Coroutine, Mapping
 from typing import Any
 
+from handlers import replies
 from handlers.channel import Outbox
 from handlers.jobs import Job, JobState, JobStore, Step
+from handlers.remembering import remember_model
 from handlers.scheduling import JobScheduler
 from handlers.timing import TimeScale
-from messages import (
-    Alternative,
-    failover_note,
-    failure,
-    pre_notification,
-    progress,
-    progress_percent,
-    retry_button_label,
-    success_caption,
-    video_link,
-)
-from messages.reply import Button, Lang, Reply, ReplyKind, Selection
-from prefs import Preference, PreferenceStore, PreferenceStoreError, user_key
+from messages.reply import Reply
+from prefs import PreferenceStore
 from providers.base import VideoProvider
 from providers.catalogue import Catalogue
 from providers.errors import ErrorKind, ProviderError, RateLimitedError, UnexpectedResponseError
-from providers.specs import EXPENSIVE_CREDITS
 from providers.types import TaskState, TaskStatus
 
 log = logging.getLogger(__name__)
@@ -209,45 +199,15 @@ class GenerationFlow:
     async def _announce_failover(self, job: Job) -> None:
         if job.failover_from is None or job.quote is None:
             return
-        text = failover_note(
-            _lang(job),
-            model_name=job.model_name,
-            from_provider=job.failover_from,
-            to_provider=job.provider,
-            credits=job.quote.credits,
-            unit=job.quote.unit,
-        )
+        reply = replies.failover(job, job.failover_from)
         job.failover_from = None
-        await self._send(job, Reply(kind=ReplyKind.TEXT, text=text, job_id=job.id))
+        await self._send(job, reply)
         await self._jobs.save(job)
 
     async def _notify(self, job: Job) -> None:
-        assert job.quote is not None
-        quote = job.quote
-        cheaper = None
-        if job.selection in (Selection.DEFAULT, Selection.PREFERENCE) and quote.credits > EXPENSIVE_CREDITS:
-            try:
-                alt = await self._catalogue.cheaper_than(
-                    quote.credits, job.request.task_type, job.model_key, provider=quote.provider
-                )
-            except ProviderError:
-                alt = None
-            if alt is not None and alt.unit is quote.unit:  # a price in another unit would mislead
-                cheaper = (alt.name, alt.credits_min)
-        text = pre_notification(
-            _lang(job),
-            model_name=job.model_name,
-            eta_min_s=job.eta.min_s,
-            eta_max_s=job.eta.max_s,
-            credits=quote.credits,
-            unit=quote.unit,
-            selection=job.selection,
-            trait=job.trait,
-            cheaper=cheaper,
-        )
+        reply = await replies.notice(job, self._catalogue)
         job.started_at = self._timescale.now()
-        message_id = await self._send(job, Reply(kind=ReplyKind.NOTICE, text=text, job_id=job.id))
-        job.status_message_id = message_id
+        job.status_message_id = await self._send(job, reply)
         job.delivered.add(Step.NOTICE)
         job.advance(JobState.NOTIFIED)
         await self._jobs.save(job)
@@ -269,15 +229,7 @@ class GenerationFlow:
             job = await self._jobs.get(job_id)
             if job is None or job.state is not JobState.RUNNING or job.started_at is None:
                 return
-            elapsed = self._timescale.elapsed(job.started_at)
-            text = progress(
-                _lang(job),
-                percent=progress_percent(elapsed, job.eta.max_s),
-                elapsed_s=int(elapsed),
-                max_s=job.eta.max_s,
-                overdue=elapsed > job.eta.max_s,
-            )
-            reply = Reply(kind=ReplyKind.PROGRESS, text=text, job_id=job.id)
+            reply = replies.progress_update(job, self._timescale.elapsed(job.started_at))
             message_id = await self._send(job, reply, replace=job.status_message_id)
             if message_id and message_id != job.status_message_id:
                 job.status_message_id = message_id
@@ -341,86 +293,37 @@ class GenerationFlow:
 
     async def deliver_success(self, job: Job) -> None:
         """The video first (inline player), then the link as text; each step once."""
-        assert job.quote is not None and job.video_url is not None
-        lang = _lang(job)
         if Step.VIDEO not in job.delivered:
             actual = self._timescale.elapsed(job.started_at) if job.started_at else 0.0
-            caption = success_caption(
-                lang,
-                model_name=job.model_name,
-                eta_min_s=job.eta.min_s,
-                eta_max_s=job.eta.max_s,
-                actual_s=round(actual),
-                credits=job.quote.credits,
-                unit=job.quote.unit,
-                prompt=job.request.prompt,
-            )
-            reply = Reply(
-                kind=ReplyKind.VIDEO,
-                text=caption,
-                job_id=job.id,
-                video_url=job.video_url,
-                cover_url=job.cover_url,
-                duration_s=job.duration_s,
-            )
-            await self._send(job, reply, replace=job.status_message_id)
+            await self._send(job, replies.video(job, actual), replace=job.status_message_id)
             job.delivered.add(Step.VIDEO)
             await self._jobs.save(job)
         if Step.LINK not in job.delivered:
-            await self._send(
-                job, Reply(kind=ReplyKind.LINK, text=video_link(lang, job.video_url), job_id=job.id)
-            )
+            await self._send(job, replies.link(job))
             job.delivered.add(Step.LINK)
-        if job.remember:
-            await self._remember(job)
+        if job.remember and job.quote is not None:
+            await remember_model(
+                self._prefs,
+                job.chat,
+                job.request.task_type,
+                model_id=job.quote.ref.model_id,
+                model_name=job.model_name,
+                credit=job.quote.credits,
+                model_key=job.model_key,
+                provider=job.provider,
+                now=self._timescale.now(),
+            )
         job.advance(JobState.DELIVERED)
         await self._jobs.save(job)
         self._locks.pop(job.id, None)
-
-    async def _remember(self, job: Job) -> None:
-        assert job.quote is not None
-        preference = Preference(
-            model_id=job.quote.ref.model_id,
-            model_name=job.model_name,
-            credit=job.quote.credits,
-            last_used=self._timescale.now(),
-            model_key=job.model_key,
-            provider=job.provider,
-        )
-        try:
-            await self._prefs.set(
-                user_key(job.chat.platform, job.chat.user_id), job.request.task_type, preference
-            )
-        except PreferenceStoreError:
-            log.exception("job %s: could not save the preference", job.id)
 
     # -- Step 4: failure ---------------------------------------------------------------------------
 
     async def _fail(self, job: Job, kind: ErrorKind) -> None:
         self._scheduler.forget(job.id)
         job.error_kind = kind
-        lang = _lang(job)
-        try:
-            entries = await self._catalogue.alternatives(job.model_key, job.request.task_type, kind.value)
-        except ProviderError:
-            entries = []  # the reason still reaches the user, without suggestions
-        alternatives = [
-            Alternative(
-                name=e.name,
-                trait=e.spec.trait,
-                credits_min=e.credits_min,
-                credits_max=e.credits_max,
-                unit=e.unit,
-            )
-            for e in entries
-        ]
-        buttons = tuple(
-            Button(label=retry_button_label(lang, e.name), action="retry", job_id=job.id, model_key=e.key)
-            for e in entries
-        )
-        text = failure(lang, kind=kind, model_family=job.family, alternatives=alternatives)
         if Step.FAILURE not in job.delivered:
-            reply = Reply(kind=ReplyKind.FAILURE, text=text, job_id=job.id, buttons=buttons)
+            reply = await replies.failure_notice(job, kind, self._catalogue)
             await self._send(job, reply, replace=job.status_message_id)
             job.delivered.add(Step.FAILURE)
         job.advance(JobState.FAILED)
@@ -443,7 +346,3 @@ class GenerationFlow:
 
     def _lock(self, job_id: str) -> asyncio.Lock:
         return self._locks.setdefault(job_id, asyncio.Lock())
-
-
-def _lang(job: Job) -> Lang:
-    return job.chat.lang or "zh"

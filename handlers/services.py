@@ -10,9 +10,10 @@ from handlers.dialogue import DialogueMemory
 from handlers.flow import GenerationFlow
 from handlers.inbound import ChatRef
 from handlers.jobs import JobStore
-from handlers.timing import TimeScale, utc_now
+from handlers.remembering import prefs_user, remember_model
+from handlers.timing import TimeScale
 from messages.reply import Lang, Reply, ReplyKind
-from prefs import Preference, PreferenceStore, PreferenceStoreError, user_key
+from prefs import PreferenceStore
 from providers.catalogue import Catalogue, CatalogueEntry
 
 log = logging.getLogger(__name__)
@@ -30,19 +31,18 @@ class Services:
     dialogue: DialogueMemory = field(default_factory=DialogueMemory)
 
     async def remember(self, chat: ChatRef, entry: CatalogueEntry) -> None:
-        """Save ``entry`` as the user's model for its task type (a store problem is logged, not raised)."""
-        preference = Preference(
+        """Save ``entry`` as the user's model for its task type."""
+        await remember_model(
+            self.prefs,
+            chat,
+            entry.task_type,
             model_id=entry.ref.model_id,
             model_name=entry.name,
             credit=entry.credits_min,
-            last_used=utc_now(),
             model_key=entry.key,
             provider=entry.provider,
+            now=self.timescale.now(),
         )
-        try:
-            await self.prefs.set(prefs_user(chat), entry.task_type, preference)
-        except PreferenceStoreError:
-            log.exception("could not save a preference")
 
     async def say(self, chat: ChatRef, text: str) -> None:
         """A plain answer; a delivery problem is logged, never raised at the user."""
@@ -56,6 +56,4 @@ def lang_of(chat: ChatRef) -> Lang:
     return chat.lang or "zh"
 
 
-def prefs_user(chat: ChatRef) -> str:
-    """The preference file's key for this user: ``user_<platform>:<id>``."""
-    return user_key(chat.platform, chat.user_id)
+__all__ = ["Services", "lang_of", "prefs_user"]

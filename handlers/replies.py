@@ -1,0 +1,123 @@
+"""What the protocol says at each step of a job, as replies (the flow decides when to send them)."""
+
+from __future__ import annotations
+
+from handlers.jobs import Job
+from messages import (
+    Alternative,
+    failover_note,
+    failure,
+    pre_notification,
+    progress,
+    progress_percent,
+    retry_button_label,
+    success_caption,
+    video_link,
+)
+from messages.reply import Button, Lang, Reply, ReplyKind, Selection
+from providers.catalogue import Catalogue
+from providers.errors import ErrorKind, ProviderError
+from providers.specs import EXPENSIVE_CREDITS
+
+
+def lang_of(job: Job) -> Lang:
+    return job.chat.lang or "zh"
+
+
+async def notice(job: Job, catalogue: Catalogue) -> Reply:
+    """Step 1: model, estimated time, exact cost; a cheaper choice named beside an expensive automatic one."""
+    assert job.quote is not None
+    quote = job.quote
+    cheaper = None
+    if job.selection in (Selection.DEFAULT, Selection.PREFERENCE) and quote.credits > EXPENSIVE_CREDITS:
+        try:
+            alt = await catalogue.cheaper_than(
+                quote.credits, job.request.task_type, job.model_key, provider=quote.provider
+            )
+        except ProviderError:
+            alt = None
+        if alt is not None and alt.unit is quote.unit:  # a price in another unit would mislead
+            cheaper = (alt.name, alt.credits_min)
+    text = pre_notification(
+        lang_of(job),
+        model_name=job.model_name,
+        eta_min_s=job.eta.min_s,
+        eta_max_s=job.eta.max_s,
+        credits=quote.credits,
+        unit=quote.unit,
+        selection=job.selection,
+        trait=job.trait,
+        cheaper=cheaper,
+    )
+    return Reply(kind=ReplyKind.NOTICE, text=text, job_id=job.id)
+
+
+def failover(job: Job, from_provider: str) -> Reply:
+    """One short line: the model runs on another provider now, at this cost."""
+    assert job.quote is not None
+    text = failover_note(
+        lang_of(job),
+        model_name=job.model_name,
+        from_provider=from_provider,
+        to_provider=job.provider,
+        credits=job.quote.credits,
+        unit=job.quote.unit,
+    )
+    return Reply(kind=ReplyKind.TEXT, text=text, job_id=job.id)
+
+
+def progress_update(job: Job, elapsed_s: float) -> Reply:
+    """Step 2: ``P = min(95, floor(elapsed / max * 100))``, frozen at 95 % past the estimate."""
+    text = progress(
+        lang_of(job),
+        percent=progress_percent(elapsed_s, job.eta.max_s),
+        elapsed_s=int(elapsed_s),
+        max_s=job.eta.max_s,
+        overdue=elapsed_s > job.eta.max_s,
+    )
+    return Reply(kind=ReplyKind.PROGRESS, text=text, job_id=job.id)
+
+
+def video(job: Job, actual_s: float) -> Reply:
+    """Step 3.1: the playable video with model, estimated vs actual time and credits."""
+    assert job.quote is not None and job.video_url is not None
+    caption = success_caption(
+        lang_of(job),
+        model_name=job.model_name,
+        eta_min_s=job.eta.min_s,
+        eta_max_s=job.eta.max_s,
+        actual_s=round(actual_s),
+        credits=job.quote.credits,
+        unit=job.quote.unit,
+        prompt=job.request.prompt,
+    )
+    return Reply(
+        kind=ReplyKind.VIDEO,
+        text=caption,
+        job_id=job.id,
+        video_url=job.video_url,
+        cover_url=job.cover_url,
+        duration_s=job.duration_s,
+    )
+
+
+def link(job: Job) -> Reply:
+    """Step 3.2: the link as text, to copy and share."""
+    assert job.video_url is not None
+    return Reply(kind=ReplyKind.LINK, text=video_link(lang_of(job), job.video_url), job_id=job.id)
+
+
+async def failure_notice(job: Job, kind: ErrorKind, catalogue: Catalogue) -> Reply:
+    """Step 4: the translated reason, two alternatives offered today (live prices), retry buttons."""
+    lang = lang_of(job)
+    try:
+        entries = await catalogue.alternatives(job.model_key, job.request.task_type, kind.value)
+    except ProviderError:
+        entries = []  # the reason still reaches the user, without suggestions
+    alternatives = [Alternative(e.name, e.spec.trait, e.credits_min, e.credits_max, e.unit) for e in entries]
+    buttons = tuple(
+        Button(label=retry_button_label(lang, e.name), action="retry", job_id=job.id, model_key=e.key)
+        for e in entries
+    )
+    text = failure(lang, kind=kind, model_family=job.family, alternatives=alternatives)
+    return Reply(kind=ReplyKind.FAILURE, text=text, job_id=job.id, buttons=buttons)
