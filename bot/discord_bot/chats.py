@@ -1,0 +1,38 @@
+"""Who and where on Discord, as our platform-free :class:`ChatRef`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+from handlers.inbound import ChatRef
+from messages.reply import Lang
+
+PLATFORM = "discord"
+
+
+def locale_lang(interaction: discord.Interaction[Any]) -> Lang:
+    """The user's Discord client language: Chinese locales read zh, every other one en."""
+    return "zh" if interaction.locale.value.startswith("zh") else "en"
+
+
+def interaction_chat(interaction: discord.Interaction[Any], lang: Lang | None) -> ChatRef:
+    """The chat of a slash command or click; ``reply_to`` names the interaction (see ``live``)."""
+    return ChatRef(
+        platform=PLATFORM,
+        chat_id=str(interaction.channel_id),
+        user_id=str(interaction.user.id),
+        reply_to=str(interaction.id),
+        lang=lang,
+    )
+
+
+def interaction_key(interaction: discord.Interaction[Any]) -> str:
+    """The inbound key of a command or click: unique per interaction, as the adapter contract asks."""
+    return f"{PLATFORM}:{interaction.id}"
+
+
+def message_chat(message: discord.Message) -> ChatRef:
+    """The chat of a direct message (the conversation sets ``reply_to`` to the message id)."""
+    return ChatRef(platform=PLATFORM, chat_id=str(message.channel.id), user_id=str(message.author.id))

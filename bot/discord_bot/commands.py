@@ -1,0 +1,137 @@
+"""The slash commands: ``/video``, ``/models``, ``/prefs show|set|reset`` and ``/help``.
+
+Global commands, usable in servers and in direct messages with the bot (guild installs only: the bot
+must be present, so long jobs can fall back to bot-token messages). Callbacks stay thin: see ``slash``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.discord_bot.host import host_of
+from bot.discord_bot.slash import model_choices, run_private, start_video, video_task
+from bot.discord_bot.translator import described, labelled, option_text
+from messages import task_label
+from providers.types import TaskType, VideoParams
+
+CONTEXTS = app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=False)
+INSTALLS = app_commands.AppInstallationType(guild=True, user=False)
+ASPECT_RATIOS = ("16:9", "9:16", "1:1", "4:3", "3:4")
+TASK_CHOICES = [
+    app_commands.Choice(name=labelled(task_label("en", task), task_label("zh", task)), value=task.value)
+    for task in TaskType
+]
+
+
+def task_of(value: object) -> TaskType | None:
+    """The task type a choice option names; ``None`` when absent or not one of ours."""
+    try:
+        return TaskType(value) if isinstance(value, str) and value else None
+    except ValueError:
+        return None
+
+
+def add_commands(tree: app_commands.CommandTree[Any]) -> None:
+    """Put every command on ``tree`` (a fresh set per tree)."""
+    for command in (_video(), _models(), _prefs(), _help()):
+        tree.add_command(command)
+
+
+def _video() -> app_commands.Command[Any, ..., None]:
+    @app_commands.command(name="video", description=described("video"))
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    @app_commands.allowed_installs(guilds=True, users=False)
+    @app_commands.describe(
+        prompt=option_text("video", "prompt"),
+        image=option_text("video", "image"),
+        last_frame=option_text("video", "last_frame"),
+        model=option_text("video", "model"),
+        duration=option_text("video", "duration"),
+        aspect_ratio=option_text("video", "aspect_ratio"),
+    )
+    @app_commands.choices(aspect_ratio=[app_commands.Choice(name=r, value=r) for r in ASPECT_RATIOS])
+    async def video(
+        interaction: discord.Interaction[Any],
+        prompt: app_commands.Range[str, 1, 4000],
+        image: discord.Attachment | None = None,
+        last_frame: discord.Attachment | None = None,
+        model: str | None = None,
+        duration: app_commands.Range[int, 1, 60] | None = None,
+        aspect_ratio: str | None = None,
+    ) -> None:
+        params = VideoParams(duration=duration, aspect_ratio=aspect_ratio)
+        await start_video(
+            interaction, prompt=prompt, image=image, last_frame=last_frame, model=model, params=params
+        )
+
+    @video.autocomplete("model")
+    async def video_models(
+        interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await model_choices(interaction, current, video_task(interaction))
+
+    return video
+
+
+def _models() -> app_commands.Command[Any, ..., None]:
+    @app_commands.command(name="models", description=described("models"))
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    @app_commands.allowed_installs(guilds=True, users=False)
+    @app_commands.describe(task=option_text("models", "task"))
+    @app_commands.choices(task=TASK_CHOICES)
+    async def models(interaction: discord.Interaction[Any], task: str | None = None) -> None:
+        conversation = host_of(interaction).app.conversation
+        await run_private(interaction, lambda chat, _: conversation.show_models(chat, task_of(task)))
+
+    return models
+
+
+def _prefs() -> app_commands.Group:
+    prefs = app_commands.Group(
+        name="prefs", description=described("prefs"), allowed_contexts=CONTEXTS, allowed_installs=INSTALLS
+    )
+
+    @prefs.command(name="show", description=described("prefs show"))
+    async def show(interaction: discord.Interaction[Any]) -> None:
+        conversation = host_of(interaction).app.conversation
+        await run_private(interaction, lambda chat, _: conversation.show_prefs(chat))
+
+    @prefs.command(name="set", description=described("prefs set"))
+    @app_commands.describe(model=option_text("prefs set", "model"), task=option_text("prefs set", "task"))
+    @app_commands.choices(task=TASK_CHOICES)
+    async def set_model(interaction: discord.Interaction[Any], model: str, task: str | None = None) -> None:
+        conversation = host_of(interaction).app.conversation
+        await run_private(
+            interaction,
+            lambda chat, inbound_key: conversation.set_model(chat, model, task_of(task), inbound_key),
+        )
+
+    @set_model.autocomplete("model")
+    async def set_models(
+        interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        task = getattr(interaction.namespace, "task", None)
+        return await model_choices(interaction, current, task_of(task) or TaskType.TEXT_TO_VIDEO)
+
+    @prefs.command(name="reset", description=described("prefs reset"))
+    @app_commands.describe(task=option_text("prefs reset", "task"))
+    @app_commands.choices(task=TASK_CHOICES)
+    async def reset(interaction: discord.Interaction[Any], task: str | None = None) -> None:
+        conversation = host_of(interaction).app.conversation
+        await run_private(interaction, lambda chat, _: conversation.reset_prefs(chat, task_of(task)))
+
+    return prefs
+
+
+def _help() -> app_commands.Command[Any, ..., None]:
+    @app_commands.command(name="help", description=described("help"))
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    @app_commands.allowed_installs(guilds=True, users=False)
+    async def help_command(interaction: discord.Interaction[Any]) -> None:
+        conversation = host_of(interaction).app.conversation
+        await run_private(interaction, lambda chat, _: conversation.show_help(chat))
+
+    return help_command

@@ -1,0 +1,68 @@
+"""Buttons under a reply. "Retry with <model>" buttons carry the job and the model in their custom id.
+
+They are :class:`discord.ui.DynamicItem` buttons registered in ``setup_hook``, so a click still works
+after a restart: discord.py rebuilds the button from the custom id alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any, Self
+
+import discord
+
+from bot.discord_bot.clicks import retry_clicked
+from messages.reply import Button
+
+PREFIX = "vb:retry"
+TEMPLATE = re.compile(rf"{PREFIX}:(?P<job>[\w-]{{1,60}}):(?P<model>[\w.-]{{1,30}})")
+MAX_BUTTONS = 25  # 5 rows of 5
+MAX_LABEL = 80
+
+
+class RetryButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=TEMPLATE):
+    """Starts the job's request again on ``model_key``."""
+
+    def __init__(self, job_id: str, model_key: str, label: str = "") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label[:MAX_LABEL] or model_key,
+                style=discord.ButtonStyle.primary,
+                custom_id=f"{PREFIX}:{job_id}:{model_key}",
+            )
+        )
+        self.job_id = job_id
+        self.model_key = model_key
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        label = item.label if isinstance(item, discord.ui.Button) else None
+        return cls(match["job"], match["model"], label or "")
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await retry_clicked(interaction, self.job_id, self.model_key)
+
+
+def reply_view(buttons: Sequence[Button]) -> discord.ui.View | None:
+    """A persistent view of the reply's buttons, or ``None`` when it has none Discord can show."""
+    view = discord.ui.View(timeout=None)
+    for button in buttons[:MAX_BUTTONS]:
+        item = _item(button)
+        if item is not None:
+            view.add_item(item)
+    return view if view.children else None
+
+
+def _item(button: Button) -> discord.ui.Item[Any] | None:
+    if button.action == "retry" and button.job_id and button.model_key:
+        custom_id = f"{PREFIX}:{button.job_id}:{button.model_key}"
+        if TEMPLATE.fullmatch(custom_id) and len(custom_id) <= 100:
+            return RetryButton(button.job_id, button.model_key, button.label)
+    if button.action == "open" and button.url and button.url.startswith("https://"):
+        return discord.ui.Button(
+            label=button.label[:MAX_LABEL], url=button.url, style=discord.ButtonStyle.link
+        )
+    return None
