@@ -1,0 +1,85 @@
+"""Interactive cards (JSON 2.0, ``update_multi``): the job's status card in its states, the video card.
+
+Text goes in ``plain_text`` so that nothing a user typed (a prompt in a caption) can turn into
+markdown, links or @all. Words come from :mod:`messages`; this module only arranges them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from messages import open_video_label
+from messages.platform_feishu import (
+    card_title_done,
+    card_title_failed,
+    card_title_video,
+    card_title_working,
+)
+from messages.reply import Button, Lang
+
+Json = dict[str, Any]
+Template = Literal["blue", "green", "red", "indigo"]
+MAX_TEXT_CHARS = 8000  # cards are capped at 30 KB (230025); our texts are far shorter
+
+
+def working_card(lang: Lang, text: str) -> Json:
+    """The status card while a job runs: the pre-notification, then the progress under it."""
+    return _card(card_title_working(lang), "blue", [_text(text)])
+
+
+def done_card(lang: Lang, caption: str, video_url: str | None) -> Json:
+    """The status card's last state on success: the caption and an "open video" button."""
+    return _card(card_title_done(lang), "green", [_text(caption), *_open_button(lang, video_url)])
+
+
+def failed_card(lang: Lang, text: str, buttons: tuple[Button, ...], retry_value: dict[str, str]) -> Json:
+    """The status card's last state on failure: the translated reason and "retry with" buttons.
+
+    ``retry_value`` is added to each retry button's callback value (where to answer a click).
+    """
+    elements = [_text(text)]
+    for button in buttons:
+        if button.action == "retry" and button.job_id and button.model_key:
+            value = {"action": "retry", "job": button.job_id, "model": button.model_key, **retry_value}
+            elements.append(_button(button.label, {"type": "callback", "value": value}, "primary"))
+        elif button.action == "open" and button.url:
+            elements.extend(_open_button(lang, button.url, button.label))
+    return _card(card_title_failed(lang), "red", elements)
+
+
+def video_card(lang: Lang, text: str, image_key: str | None, video_url: str | None) -> Json:
+    """Stands in for a video that could not play inline: the cover, the words, an "open video" button."""
+    elements: list[Json] = []
+    if image_key:
+        elements.append({"tag": "img", "img_key": image_key, "alt": _plain(text[:100])})
+    elements.append(_text(text))
+    elements.extend(_open_button(lang, video_url))
+    return _card(card_title_video(lang), "indigo", elements)
+
+
+def _card(title: str, template: Template, elements: list[Json]) -> Json:
+    return {
+        "schema": "2.0",
+        "config": {"update_multi": True, "width_mode": "fill"},
+        "header": {"title": _plain(title), "template": template},
+        "body": {"elements": elements},
+    }
+
+
+def _plain(text: str) -> Json:
+    return {"tag": "plain_text", "content": text[:MAX_TEXT_CHARS]}
+
+
+def _text(text: str) -> Json:
+    return {"tag": "div", "text": _plain(text)}
+
+
+def _button(label: str, behavior: Json, kind: str) -> Json:
+    return {"tag": "button", "text": _plain(label), "type": kind, "behaviors": [behavior]}
+
+
+def _open_button(lang: Lang, url: str | None, label: str | None = None) -> list[Json]:
+    """An "open video" link button, only for a web link (a local file cannot be opened from a chat)."""
+    if not url or not url.startswith(("https://", "http://")):
+        return []
+    return [_button(label or open_video_label(lang), {"type": "open_url", "default_url": url}, "default")]

@@ -1,0 +1,182 @@
+"""How replies look in Feishu: threaded replies, one status card patched in place, the video as a player.
+
+``notice`` creates the job's status card (a reply to the user's message); ``progress`` patches it;
+``video`` finalises it (done, "open video") and then sends the playable video (``msg_type="media"``
+with a cover and the duration), or a card with the cover and an "open video" button when that cannot
+work; ``link`` is text; ``failure`` turns the card red with "retry with" buttons. Every send carries a
+``uuid`` made of the job id and the step, so a retried send never shows twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bot.feishu.api import FeishuApi
+from bot.feishu.cards import done_card, failed_card, video_card, working_card
+from bot.feishu.errors import FeishuError
+from bot.feishu.patcher import CardPatcher
+from bot.feishu.settings import FeishuTuning
+from bot.feishu.video import VideoError, fetch_video, make_playable
+from handlers.channel import DeliveryError
+from handlers.inbound import ChatRef
+from messages import delivery_fallback
+from messages.platform_feishu import offline_video_note, video_not_playable
+from messages.reply import Lang, Reply, ReplyKind
+
+log = logging.getLogger(__name__)
+
+Json = dict[str, Any]
+MAX_UUID = 50  # Feishu's limit for the idempotency key
+
+
+def send_key(chat: ChatRef, reply: Reply, step: str) -> str:
+    """The ``uuid`` of a send: ``<job id>:<step>``; for other replies, the message answered and the text."""
+    if reply.job_id:
+        key = f"{reply.job_id}:{step}"
+    else:
+        digest = hashlib.sha256(reply.text.encode()).hexdigest()[:10]
+        key = f"{chat.reply_to or chat.chat_id}:{step}:{digest}"
+    return key if len(key) <= MAX_UUID else hashlib.sha256(key.encode()).hexdigest()[:40]
+
+
+class FeishuChannel:
+    """The Feishu adapter's :class:`handlers.channel.Channel`."""
+
+    def __init__(
+        self,
+        api: FeishuApi,
+        patcher: CardPatcher,
+        http: httpx.AsyncClient,
+        tuning: FeishuTuning,
+        *,
+        videos_dir: Path,
+    ) -> None:
+        self._api = api
+        self._patcher = patcher
+        self._http = http
+        self._tuning = tuning
+        self._videos_dir = videos_dir
+        self._notices: dict[str, str] = {}  # status card id -> its pre-notification text
+
+    async def send(self, chat: ChatRef, reply: Reply, *, replace: str | None = None) -> str | None:
+        try:
+            match reply.kind:
+                case ReplyKind.NOTICE:
+                    return await self._notice(chat, reply)
+                case ReplyKind.PROGRESS:
+                    return await self._progress(chat, reply, replace)
+                case ReplyKind.VIDEO:
+                    return await self._video(chat, reply, replace)
+                case ReplyKind.FAILURE:
+                    return await self._failure(chat, reply, replace)
+                case ReplyKind.LINK:
+                    text = offline_video_note(_lang(chat)) if "file://" in reply.text else reply.text
+                    return await self._post(chat, "text", {"text": text}, send_key(chat, reply, "link"))
+                case _:
+                    return await self._post(chat, "text", {"text": reply.text}, send_key(chat, reply, "text"))
+        except FeishuError as error:
+            raise DeliveryError(f"feishu could not show a {reply.kind.value}: {error}") from None
+
+    # -- the status card ----------------------------------------------------------------------------
+
+    async def _notice(self, chat: ChatRef, reply: Reply) -> str:
+        card = working_card(_lang(chat), reply.text)
+        message_id = await self._post(chat, "interactive", card, send_key(chat, reply, "notice"))
+        self._notices[message_id] = reply.text
+        return message_id
+
+    async def _progress(self, chat: ChatRef, reply: Reply, replace: str | None) -> str | None:
+        if replace is None:  # the notice never arrived: this card becomes the status card
+            return await self._notice(chat, reply)
+        notice = self._notices.get(replace)
+        text = f"{notice}\n\n{reply.text}" if notice else reply.text
+        self._patcher.update(replace, working_card(_lang(chat), text))  # paced; a dead card stays quiet
+        return replace
+
+    async def _failure(self, chat: ChatRef, reply: Reply, replace: str | None) -> str:
+        lang = _lang(chat)
+        card = failed_card(lang, reply.text, reply.buttons, {"lang": lang, "reply_to": chat.reply_to or ""})
+        if replace is not None:
+            self._notices.pop(replace, None)
+            if await self._patcher.finish(replace, card):
+                return replace
+        return await self._post(chat, "interactive", card, send_key(chat, reply, "failure"))
+
+    # -- the video ----------------------------------------------------------------------------------
+
+    async def _video(self, chat: ChatRef, reply: Reply, replace: str | None) -> str:
+        lang = _lang(chat)
+        web_url = reply.video_url if _is_web(reply.video_url) else None
+        done = done_card(lang, reply.text, web_url)
+        if replace is not None:
+            self._notices.pop(replace, None)
+        if replace is None or not await self._patcher.finish(replace, done):
+            await self._post(chat, "interactive", done, send_key(chat, reply, "done"))
+        cover_key: str | None = None
+        try:
+            if not reply.video_url:
+                raise VideoError("no video link")
+            data = await fetch_video(
+                reply.video_url,
+                self._http,
+                max_bytes=self._tuning.max_download_bytes,
+                local_root=self._videos_dir,
+            )
+            ready = await make_playable(
+                data, max_bytes=self._tuning.max_upload_bytes, timeout_s=self._tuning.encode_timeout_s
+            )
+            name = f"{reply.job_id or 'video'}.mp4"
+            cover_key = await self._upload_cover(ready.cover, name)
+            file_key = await self._api.upload_video(ready.data, name, ready.duration_ms)
+            content = {"file_key": file_key, **({"image_key": cover_key} if cover_key else {})}
+            return await self._post(chat, "media", content, send_key(chat, reply, "video"))
+        except (VideoError, FeishuError) as exc:
+            log.warning("job %s: the video cannot play inline (%s); sending a card", reply.job_id, exc)
+        except Exception:  # never silence: whatever broke, the card below still shows the video's way
+            log.exception("job %s: unexpected trouble with the video; sending a card", reply.job_id)
+        words = delivery_fallback(lang) if web_url else video_not_playable(lang)
+        card = video_card(lang, words, cover_key, web_url)
+        return await self._post(chat, "interactive", card, send_key(chat, reply, "video-card"))
+
+    async def _upload_cover(self, cover: bytes | None, name: str) -> str | None:
+        if cover is None:
+            return None
+        try:
+            return await self._api.upload_image(cover, name.replace(".mp4", ".jpg"))
+        except FeishuError as exc:
+            log.warning("cover upload failed: %s", exc)
+            return None
+
+    # -- sending ------------------------------------------------------------------------------------
+
+    async def _post(self, chat: ChatRef, msg_type: str, content: Json, uuid: str) -> str:
+        """Reply under the user's message; a new message in the chat when that message is gone."""
+        if chat.reply_to:
+            try:
+                return await self._api.reply(chat.reply_to, msg_type, content, uuid)
+            except FeishuError as error:
+                if error.transient:
+                    raise
+                log.info("reply to %s refused (%s); posting in the chat", chat.reply_to, error.code)
+        return await self._api.send(chat.chat_id, msg_type, content, send_key_in_chat(uuid))
+
+    async def aclose(self) -> None:
+        await self._patcher.aclose()
+
+
+def send_key_in_chat(uuid: str) -> str:
+    """A distinct key for the same step sent as a new message instead of a reply."""
+    return hashlib.sha256(f"{uuid}:chat".encode()).hexdigest()[:40]
+
+
+def _lang(chat: ChatRef) -> Lang:
+    return chat.lang or "zh"
+
+
+def _is_web(url: str | None) -> bool:
+    return bool(url) and str(url).startswith(("https://", "http://"))

@@ -1,0 +1,84 @@
+"""Reading ``card.action.trigger``: a click on a status card's "retry with <model>" button."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from messages.reply import Lang
+
+
+class _Loose(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class _Header(_Loose):
+    event_id: str
+
+
+class _Operator(_Loose):
+    open_id: str
+
+
+class _Value(_Loose):
+    action: Literal["retry"]
+    job: str
+    model: str
+    lang: Lang = "zh"
+    reply_to: str = ""
+
+
+class _Action(_Loose):
+    value: _Value
+
+
+class _Context(_Loose):
+    open_message_id: str = ""
+    open_chat_id: str
+
+
+class _Event(_Loose):
+    token: str = ""  # the callback's own token: one per click, kept when Feishu resends the callback
+    operator: _Operator
+    action: _Action
+    context: _Context
+
+
+class _Click(_Loose):
+    header: _Header
+    event: _Event
+
+
+@dataclass(frozen=True)
+class RetryClick:
+    """Who asked to retry which job on which model, and where to answer."""
+
+    click_id: str  # the callback token (else the event id): the new job's inbound key
+    event_id: str
+    job_id: str
+    model_key: str
+    chat_id: str
+    user_id: str
+    reply_to: str  # the user's original message (else the card itself)
+    lang: Lang
+
+
+def read_click(payload: Any) -> RetryClick | None:
+    """The retry a click asks for; ``None`` for anything else (or anything unreadable)."""
+    try:
+        click = _Click.model_validate(payload)
+    except ValidationError:
+        return None
+    event, value = click.event, click.event.action.value
+    return RetryClick(
+        click_id=event.token or click.header.event_id,
+        event_id=click.header.event_id,
+        job_id=value.job,
+        model_key=value.model,
+        chat_id=event.context.open_chat_id,
+        user_id=event.operator.open_id,
+        reply_to=value.reply_to or event.context.open_message_id,
+        lang=value.lang,
+    )
