@@ -8,7 +8,11 @@ import logging
 import sys
 from collections.abc import Sequence
 
+import discord
+
+from bot.discord_bot import load_discord_settings, sync_commands
 from bot.operator import list_jobs, show_credits, show_job
+from bot.runner import AdapterError, run_bot
 from bot.settings import Settings, SettingsError, load_settings
 from bot.terminal import run_chat
 from bot.wiring import build_app
@@ -20,7 +24,9 @@ from messages.reply import Lang
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="videobot", description="A chat bot for AI video generation.")
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("run", help="start every adapter whose settings are present (default: terminal chat)")
+    commands.add_parser(
+        "run", help="start every chat platform whose settings are present (none: terminal chat)"
+    )
     chat = commands.add_parser("chat", help="chat with the bot in this terminal")
     chat.add_argument("--user", default="me", help="your user name (preferences and jobs are kept per user)")
     chat.add_argument(
@@ -30,6 +36,11 @@ def _parser() -> argparse.ArgumentParser:
         "--jsonl", action="store_true", help="print each bot message as one JSON object per line"
     )
     commands.add_parser("credits", help="each configured provider's balance")
+    discord = commands.add_parser("discord", help="Discord operator commands")
+    discord_commands = discord.add_subparsers(dest="discord_command", required=True)
+    sync = discord_commands.add_parser("sync", help="register the slash commands now (global, or one guild)")
+    sync.add_argument("--guild", type=int, help="a guild id: commands appear there at once")
+    sync.add_argument("--force", action="store_true", help="send them even if unchanged since the last sync")
     jobs = commands.add_parser("jobs", help="recent jobs with state, model, cost and age; `jobs show ID`")
     jobs.add_argument("show", nargs="*", metavar="show ID", help="print one job's history")
     jobs.add_argument("--state", choices=[s.value for s in JobState], help="only jobs in this state")
@@ -47,6 +58,22 @@ async def _chat(settings: Settings, user: str, lang: str | None, jsonl: bool) ->
         return await run_chat(app, user=user, lang=chat_lang, jsonl=jsonl)
     finally:
         await app.aclose()
+
+
+async def _discord_sync(settings: Settings, guild: int | None, force: bool) -> int:
+    discord_settings = load_discord_settings()
+    if not discord_settings.configured:
+        print("videobot: DISCORD_BOT_TOKEN is not set", file=sys.stderr)
+        return 2
+    try:
+        print(await sync_commands(discord_settings, settings.data_dir, guild, force))
+    except discord.LoginFailure:
+        print("videobot: Discord refused the bot token (DISCORD_BOT_TOKEN)", file=sys.stderr)
+        return 2
+    except discord.HTTPException as exc:
+        print(f"videobot: Discord refused the sync ({exc.status})", file=sys.stderr)
+        return 1
+    return 0
 
 
 async def _jobs(settings: Settings, args: argparse.Namespace) -> int:
@@ -69,16 +96,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # A tick skipped because the previous one still runs is by design (coalesced timers), not news.
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
+    logging.getLogger("discord").setLevel(logging.DEBUG if settings.log_level == "DEBUG" else logging.ERROR)
     try:
+        if args.command == "discord":
+            return asyncio.run(_discord_sync(settings, args.guild, args.force))
         if args.command == "credits":
             return asyncio.run(show_credits(settings, sys.stdout))
         if args.command == "jobs":
             return asyncio.run(_jobs(settings, args))
         if args.command == "chat":
             return asyncio.run(_chat(settings, args.user, args.lang, args.jsonl))
-        # No chat platform is configured in this build yet: `run` opens the terminal chat.
-        return asyncio.run(_chat(settings, "me", None, False))
-    except LedgerError as exc:
+        return asyncio.run(run_bot(settings))
+    except (LedgerError, SettingsError, AdapterError) as exc:
         print(f"videobot: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+AnySettings = TypeVar("AnySettings", bound=BaseSettings)
 PROVIDERS = ("ima", "mediaio", "aivideomaker", "aims", "mythiq")
 
 
@@ -134,9 +135,14 @@ class Settings(BaseSettings):
 
 
 def load_settings() -> Settings:
-    """Read the settings, turning validation errors into one :class:`SettingsError` line."""
+    """Read the core settings (see :func:`read_settings`)."""
+    return read_settings(Settings)
+
+
+def read_settings(kind: type[AnySettings]) -> AnySettings:
+    """Read one settings class from the environment; a bad value is one :class:`SettingsError` line."""
     try:
-        return Settings()
+        return kind()
     except ValidationError as exc:
         first = exc.errors()[0]
         name = str(first["loc"][0]) if first["loc"] else "settings"

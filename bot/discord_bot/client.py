@@ -28,12 +28,14 @@ class VideoBot(Host):
         self._sync = sync
 
     async def setup_hook(self) -> None:
-        """Runs after login, before the gateway connects: buttons, translations, the channel, sync."""
+        """Runs after login, before the gateway connects: buttons, translations, the channel, sync, and
+        the Discord jobs a restart cut off (their later messages go through the bot token)."""
         self.add_dynamic_items(RetryButton)
         await self.tree.set_translator(MessagesTranslator())
         self.app.outbox.register(PLATFORM, self.channel)
         if self._sync:
             await sync_on_start(self.tree, state_file(self.app.settings.data_dir), self.settings.guild_ids)
+        await self.app.resume({PLATFORM})
 
     async def on_message(self, message: discord.Message) -> None:
         await on_direct_message(self, message)

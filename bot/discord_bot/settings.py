@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.settings import SettingsError
+from bot.settings import read_settings
 
 DEFAULT_API_BASE = "https://discord.com/api/v10"
 DEFAULT_GATEWAY_URL = "wss://gateway.discord.gg/"
@@ -78,10 +78,5 @@ class DiscordSettings(BaseSettings):
 
 
 def load_discord_settings() -> DiscordSettings:
-    """Read the ``DISCORD_*`` settings, turning validation errors into one :class:`SettingsError` line."""
-    try:
-        return DiscordSettings()
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        name = str(first["loc"][0]) if first["loc"] else "settings"
-        raise SettingsError(f"invalid setting {name.upper()}: {first['msg']}") from None
+    """Read the settings, turning validation errors into one :class:`SettingsError` line."""
+    return read_settings(DiscordSettings)

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.settings import SettingsError
+from bot.settings import read_settings
 
 FEISHU_DOMAIN = "https://open.feishu.cn"
 LARK_DOMAIN = "https://open.larksuite.com"
@@ -74,13 +74,8 @@ class FeishuSettings(BaseSettings):
 
 
 def load_feishu_settings() -> FeishuSettings:
-    """Read the ``FEISHU_*`` settings, turning validation errors into one :class:`SettingsError` line."""
-    try:
-        return FeishuSettings()
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        name = str(first["loc"][0]).upper() if first["loc"] else "FEISHU settings"
-        raise SettingsError(f"invalid setting {name}: {first['msg']}") from None
+    """Read the settings, turning validation errors into one :class:`SettingsError` line."""
+    return read_settings(FeishuSettings)
 
 
 @dataclass(frozen=True)

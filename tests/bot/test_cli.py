@@ -64,3 +64,32 @@ def test_chat_subprocess_plain_text_in_chinese(tmp_path: Path) -> None:
     assert "我可以帮你用 AI 生成视频" in result.stdout
     assert "✅ 视频生成成功!" in result.stdout and "🔗 视频链接" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_run_without_a_chat_platform_opens_the_terminal_chat(tmp_path: Path) -> None:
+    result = run_videobot(["run"], "help\n", {"VIDEOBOT_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 0 and "AI videos" in result.stdout
+
+
+async def test_run_with_a_refused_discord_token_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    import asyncio
+
+    from tests.fakes.discord.fake import FakeDiscord
+
+    fake = FakeDiscord()
+    async with fake.running():
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "VIDEOBOT_", "FEISHU_"))},
+            "DISCORD_BOT_TOKEN": "not-the-token",
+            "DISCORD_API_BASE": fake.api_base,
+            "DISCORD_GATEWAY_URL": fake.gateway_url,
+            "VIDEOBOT_DATA_DIR": str(tmp_path),
+        }
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", env=env, cwd=ROOT,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        _, stderr = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 2, stderr.decode()
+    assert stderr.decode().strip().startswith("videobot: discord stopped: LoginFailure")
+    assert "not-the-token" not in stderr.decode() and "Traceback" not in stderr.decode()

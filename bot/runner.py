@@ -1,0 +1,80 @@
+"""``videobot run``: every adapter whose settings are present, side by side on one event loop.
+
+With no chat platform configured it opens the terminal chat (the embedded default).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+
+from bot.discord_bot import DiscordSettings, load_discord_settings, run_discord
+from bot.feishu import FeishuSettings, load_feishu_settings, run_feishu
+from bot.settings import Settings, read_settings
+from bot.terminal import run_chat
+from bot.webserver import HttpSettings, WebServer
+from bot.wiring import App, build_app
+
+log = logging.getLogger(__name__)
+
+
+class AdapterError(Exception):
+    """An adapter could not start (e.g. a wrong token); one line for the operator."""
+
+
+async def run_bot(settings: Settings) -> int:
+    feishu = load_feishu_settings()
+    discord = load_discord_settings()
+    http = read_settings(HttpSettings)
+    app = build_app(settings)
+    try:
+        await app.prepare()
+        app.start()
+        if not feishu.configured and not discord.configured:
+            return await run_chat(app)
+        await _serve(app, feishu, discord, http)
+        return 0
+    finally:
+        await app.aclose()
+
+
+async def _serve(app: App, feishu: FeishuSettings, discord: DiscordSettings, http: HttpSettings) -> None:
+    web = WebServer.from_settings(http)
+    await web.start()
+    adapters: list[asyncio.Task[None]] = []
+    if feishu.configured:
+        adapters.append(asyncio.create_task(run_feishu(app, feishu, web), name="feishu"))
+    if discord.configured:
+        adapters.append(asyncio.create_task(run_discord(app, discord), name="discord"))
+    _stop_on_sigterm()
+    try:
+        try:
+            done, _ = await asyncio.wait(adapters, return_when=asyncio.FIRST_EXCEPTION)
+        except asyncio.CancelledError:  # SIGTERM: a clean stop
+            log.info("stopping")
+            return
+        for task in done:
+            if task.exception() is not None:
+                raise AdapterError(f"{task.get_name()} stopped: {_one_line(task.exception())}")
+    finally:
+        for task in adapters:
+            task.cancel()
+        for task in adapters:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        await web.aclose()
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM stops the adapters cleanly, as Ctrl-C does."""
+    main = asyncio.current_task()
+    with contextlib.suppress(NotImplementedError, RuntimeError):
+        if main is not None:
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main.cancel)
+
+
+def _one_line(error: BaseException | None) -> str:
+    text = str(error).strip().splitlines()[0] if error is not None and str(error).strip() else ""
+    return f"{type(error).__name__}{': ' + text if text else ''}"
