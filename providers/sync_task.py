@@ -204,12 +204,3 @@ def json_object(response: httpx.Response) -> dict[str, Any] | None:
     except (json.JSONDecodeError, UnicodeDecodeError):
         return None
     return body if isinstance(body, dict) else None
-
-
-def retry_after_seconds(value: object) -> float | None:
-    """A ``Retry-After`` header or ``retry_after`` field in seconds, when it is a number."""
-    try:
-        seconds = float(str(value))
-    except ValueError:
-        return None
-    return seconds if seconds >= 0 else None

@@ -16,10 +16,10 @@ from providers.sync_task import (
     generation_failed,
     http_error,
     json_object,
-    retry_after_seconds,
     without_credentials,
 )
 from providers.types import TaskState, TaskStatus
+from providers.wire import retry_after_seconds
 
 
 def json_body(response: httpx.Response, *, generating: bool = False) -> dict[str, Any]:

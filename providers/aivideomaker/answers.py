@@ -11,8 +11,6 @@ is AUTH_FAILED, TASK_NOT_FOUND or RATE_LIMITED.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 from providers.errors import (
@@ -26,6 +24,7 @@ from providers.errors import (
     UnexpectedResponseError,
 )
 from providers.types import TaskState, TaskStatus
+from providers.wire import retry_after_seconds
 
 COMPLETED = "COMPLETED"
 _PENDING = {"SUBMITTED": TaskState.QUEUED, "PROGRESS": TaskState.PROCESSING}
@@ -57,7 +56,7 @@ def error_for(
     code: str | int = error_code or status_code
     if status_code == 429 or error_code == "RATE_LIMITED":
         return RateLimitedError(
-            detail, retry_after=retry_after_s(retry_after), code=code, before_task=on_create
+            detail, retry_after=retry_after_seconds(retry_after), code=code, before_task=on_create
         )
     error_type = _error_type(status_code, error_code, message.lower())
     return error_type(detail, code=code, before_task=on_create)
@@ -79,23 +78,6 @@ def _error_type(status_code: int, error_code: str | None, message: str) -> type[
     if status_code >= 400 or 200 <= status_code < 300:
         return BadParamsError
     return UnexpectedResponseError
-
-
-def retry_after_s(value: str | None) -> float | None:
-    """``Retry-After`` in seconds: a number, or an HTTP date; ``None`` if absent or unreadable."""
-    if not value:
-        return None
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max((when - datetime.now(UTC)).total_seconds(), 0.0)
 
 
 def state_of(record: Any) -> str:

@@ -36,6 +36,7 @@ from providers.types import (
     TaskStatus,
     TaskType,
 )
+from providers.wire import retry_after_seconds
 
 log = logging.getLogger(__name__)
 
@@ -205,7 +206,7 @@ class AivideomakerClient:
         return body
 
     def _pause_queries(self, retry_after: str | None) -> None:
-        seconds = answers.retry_after_s(retry_after)
+        seconds = retry_after_seconds(retry_after)
         wait = QUERY_WINDOW_S if seconds is None else seconds
         log.warning("aivideomaker rate limited: queries paused %.1fs", wait)
         self.query_limiter.pause_for(wait * self._time_scale)

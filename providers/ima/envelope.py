@@ -7,10 +7,7 @@ content, moderation, policy or violations is taken as one (a documented heuristi
 
 from __future__ import annotations
 
-import math
 import re
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -27,6 +24,7 @@ from providers.errors import (
     UnavailableError,
     UnexpectedResponseError,
 )
+from providers.wire import retry_after_seconds
 
 SUCCESS_CODES = (0, 200)
 _CONTENT_POLICY = re.compile(
@@ -49,7 +47,7 @@ def unwrap(response: httpx.Response, *, secret: str) -> Any:
         envelope = response.json()
     except ValueError:
         envelope = None
-    retry_after = parse_retry_after(response.headers.get("Retry-After"))
+    retry_after = retry_after_seconds(response.headers.get("Retry-After"))
     if isinstance(envelope, dict) and "code" in envelope:
         code = _as_int(envelope.get("code"))
         if code in SUCCESS_CODES:
@@ -84,25 +82,6 @@ def error_for(status: int, code: int | None, message: str, retry_after: float | 
     if status >= 500 or code in (500, 503):
         return UnavailableError(detail, code=code)
     return UnexpectedResponseError(detail, code=code)
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    """``Retry-After`` as seconds: a number, or an HTTP date (seconds from now); else ``None``."""
-    if not value:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = None
-    if seconds is not None:
-        return max(0.0, seconds) if math.isfinite(seconds) else None
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _as_int(value: Any) -> int | None:

@@ -7,8 +7,6 @@ arrive inside HTTP 200. Bodies shaped ``{"error": ...}`` are what the skill's ro
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -24,6 +22,7 @@ from providers.errors import (
     UnexpectedResponseError,
 )
 from providers.types import TaskState, TaskStatus
+from providers.wire import retry_after_seconds
 
 CODE_ERRORS: dict[int, type[ProviderError]] = {
     374004: AuthError,
@@ -87,20 +86,7 @@ def _json_object(response: httpx.Response) -> dict[str, Any]:
 
 def retry_after(headers: httpx.Headers) -> float | None:
     """``Retry-After`` in seconds (a number or an HTTP date), when present and readable."""
-    value = headers.get("retry-after")
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    return retry_after_seconds(headers.get("retry-after"))
 
 
 def task_status(data: dict[str, Any]) -> TaskStatus:

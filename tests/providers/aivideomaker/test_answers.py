@@ -10,17 +10,18 @@ import pytest
 from providers.aivideomaker import answers
 from providers.errors import ErrorKind, UnexpectedResponseError
 from providers.types import TaskState
+from providers.wire import retry_after_seconds
 
 
 def test_retry_after_forms() -> None:
-    assert answers.retry_after_s("2") == 2.0
-    assert answers.retry_after_s("1.5") == 1.5
-    assert answers.retry_after_s("-3") == 0.0
+    assert retry_after_seconds("2") == 2.0
+    assert retry_after_seconds("1.5") == 1.5
+    assert retry_after_seconds("-3") == 0.0
     soon = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
-    assert 25 <= (answers.retry_after_s(soon) or 0) <= 30
-    assert answers.retry_after_s("Mon, 01 Jan 2001 00:00:00") == 0.0  # a past date, no zone
-    assert answers.retry_after_s("soon") is None
-    assert answers.retry_after_s(None) is None
+    assert 25 <= (retry_after_seconds(soon) or 0) <= 30
+    assert retry_after_seconds("Mon, 01 Jan 2001 00:00:00") == 0.0  # a past date, no zone
+    assert retry_after_seconds("soon") is None
+    assert retry_after_seconds(None) is None
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,8 @@ from providers.errors import (
     UnavailableError,
     UnexpectedResponseError,
 )
-from providers.ima.envelope import parse_retry_after, unwrap
+from providers.ima.envelope import unwrap
+from providers.wire import retry_after_seconds as parse_retry_after
 
 SECRET = "ima_secret_key"
 

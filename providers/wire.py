@@ -1,0 +1,27 @@
+"""Small facts about HTTP answers that every provider client reads the same way."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+
+def retry_after_seconds(value: object) -> float | None:
+    """A ``Retry-After`` value (header or JSON field) in seconds: a number, or an HTTP date (seconds
+    from now); ``None`` when absent or unreadable. Negative numbers mean "now" (0)."""
+    if value is None or value == "":
+        return None
+    try:
+        seconds = float(str(value))
+    except ValueError:
+        seconds = None
+    if seconds is not None:
+        return max(0.0, seconds) if math.isfinite(seconds) else None
+    try:
+        when = parsedate_to_datetime(str(value))
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
