@@ -9,6 +9,8 @@ from messages.text import Text
 from providers.types import CreditUnit, TaskType
 
 FREE = Text("免费", "free")
+# A paid provider that publishes no price (Media.io) quotes 0: the amount is whatever it bills.
+UNPRICED = Text("按平台实际计费", "as billed by the provider")
 POINTS = Text("{n} pts", "{n} pts")
 CREDITS = Text("{n} 积分", "{n} credits")
 ONE_CREDIT = Text("{n} 积分", "{n} credit")
@@ -47,17 +49,23 @@ def _amount(lang: Lang, amount: str, unit: CreditUnit, *, prose: bool) -> str:
 
 
 def credits_text(lang: Lang, credits: int, unit: CreditUnit) -> str:
-    """The cost in bullet lines: ``25 pts``, ``25 credits`` / ``25 积分``, or free."""
+    """The cost in bullet lines: ``25 pts``, ``25 credits`` / ``25 积分``, free, or "as billed"."""
+    if credits == 0 and unit is not CreditUnit.FREE:
+        return UNPRICED(lang)
     return _amount(lang, str(credits), unit, prose=False)
 
 
 def credits_words(lang: Lang, credits: int, unit: CreditUnit) -> str:
-    """The cost in prose: ``25 积分`` / ``25 credits``, or free."""
+    """The cost in prose: ``25 积分`` / ``25 credits``, free, or "as billed"."""
+    if credits == 0 and unit is not CreditUnit.FREE:
+        return UNPRICED(lang)
     return _amount(lang, str(credits), unit, prose=True)
 
 
 def credits_range_text(lang: Lang, lo: int, hi: int, unit: CreditUnit) -> str:
-    """A price range like ``25~120 pts``; one value when both ends agree."""
+    """A price range like ``25~120 pts``; one value when both ends agree; "as billed" when unknown."""
+    if hi == 0 and unit is not CreditUnit.FREE:
+        return UNPRICED(lang)
     return _amount(lang, str(lo) if lo == hi else f"{lo}~{hi}", unit, prose=False)
 
 

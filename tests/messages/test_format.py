@@ -100,3 +100,12 @@ def test_task_labels() -> None:
     assert task_label("en", TaskType.IMAGE_TO_VIDEO) == "image-to-video"
     labels = {task_label(lang, task) for lang in ("zh", "en") for task in TaskType}
     assert len(labels) == 2 * len(TaskType)
+
+
+@pytest.mark.parametrize("unit", [CreditUnit.CREDITS, CreditUnit.POINTS])
+def test_a_paid_price_of_zero_is_unknown_not_free(unit: CreditUnit) -> None:
+    # Media.io publishes no prices: its quotes are 0, and must never read as "0 credits" or "free".
+    assert credits_text("en", 0, unit) == "as billed by the provider"
+    assert credits_words("zh", 0, unit) == "按平台实际计费"
+    assert credits_range_text("en", 0, 0, unit) == "as billed by the provider"
+    assert credits_text("en", 0, CreditUnit.FREE) == "free"
