@@ -10,8 +10,9 @@ Photos are ``ImageInput`` bytes or a local ``file://`` URL. An ``https://`` imag
 offline, so a request whose photos are all remote gets the title card instead. An image that cannot be
 read raises :class:`providers.errors.ImageUploadError`. Every clip is small and short (see
 :func:`frame_size`, ``FPS``, ``FRAME_COUNT``) whatever duration or resolution was asked for, H.264
-yuv420p with ``+faststart`` so that browsers, Feishu and Discord play it; a JPEG cover (the first
-frame) is written next to it. Files appear atomically: when the video path exists, it is complete.
+yuv420p with ``+faststart`` so that browsers, Feishu and Discord play it; a JPEG cover (a frame two
+thirds in, where the title shows) is written next to it. Files appear atomically: when the video
+path exists, it is complete.
 """
 
 from __future__ import annotations
@@ -128,7 +129,7 @@ def render_scene(
     video_path.parent.mkdir(parents=True, exist_ok=True)
     frames = _with_badge(_frames(scene, size, seed), size)
     try:
-        _encode(_saving_first(frames, cover_path), size, video_path, stop)
+        _encode(_saving_cover(frames, cover_path), size, video_path, stop)
     except BaseException:
         _discard(cover_path)
         raise
@@ -191,9 +192,12 @@ def _with_badge(frames: Iterable[Image.Image], size: Size) -> Iterator[Image.Ima
         yield frame
 
 
-def _saving_first(frames: Iterable[Image.Image], cover_path: Path) -> Iterator[Image.Image]:
+COVER_FRAME = FRAME_COUNT * 2 // 3  # the title has faded in by then (the first frame is an empty gradient)
+
+
+def _saving_cover(frames: Iterable[Image.Image], cover_path: Path) -> Iterator[Image.Image]:
     for index, frame in enumerate(frames):
-        if index == 0:
+        if index == COVER_FRAME:
             part = cover_path.with_name(cover_path.name + ".part")
             frame.save(part, format="JPEG", quality=85)
             os.replace(part, cover_path)
