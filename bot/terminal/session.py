@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import mimetypes
 import sys
+import uuid
 from pathlib import Path
 from typing import TextIO
 
@@ -57,11 +58,12 @@ async def run_chat(
     if not jsonl and stdin.isatty():
         greeting = Reply(kind=ReplyKind.TEXT, text=help_text(lang or app.settings.lang))
         await channel.send(chat, greeting)
+    session = uuid.uuid4().hex[:12]  # message ids must never repeat across sessions (redelivery dedupe)
     count = 0
     while line := await _read_line(stdin):
         count += 1
         text, images = local_images(line.strip())
-        message = InboundMessage(chat=chat, message_id=f"{user}-{count}", text=text, images=images)
+        message = InboundMessage(chat=chat, message_id=f"{session}-{count}", text=text, images=images)
         await app.conversation.handle(message)
     await wait_for_jobs(app, chat.user_key)
     return 0

@@ -93,3 +93,12 @@ async def test_run_with_a_refused_discord_token_is_one_line_and_exit_2(tmp_path:
     assert process.returncode == 2, stderr.decode()
     assert stderr.decode().strip().startswith("videobot: discord stopped: LoginFailure")
     assert "not-the-token" not in stderr.decode() and "Traceback" not in stderr.decode()
+
+
+def test_a_second_session_is_heard_like_the_first(tmp_path: Path) -> None:
+    """Terminal message ids never repeat across sessions, so the redelivery guard drops nothing."""
+    env = {"VIDEOBOT_DATA_DIR": str(tmp_path), "VIDEOBOT_TIME_SCALE": "0.002"}
+    for _ in range(2):
+        result = run_videobot(["chat", "--user", "eve", "--jsonl"], "make a video of a kite\n", env)
+        assert result.returncode == 0, result.stderr
+        assert [json.loads(line)["kind"] for line in result.stdout.splitlines()][-1] == "link"
