@@ -16,8 +16,10 @@ Demo keywords, anywhere in the prompt (case-insensitive, left out of the rendere
 - ``#fail-busy``: ``submit`` finds the model busy (``UnavailableError``), no task is created;
 - ``#slow``: the run takes 1.5x the model's ETA maximum (progress freezes at 95%, short timeouts fire).
 
-Tasks live in memory only: after a restart ``poll`` answers an unknown task id with ``FAILED``
-(``generation_failed``) rather than raising.
+Tasks survive a restart, like a real provider's: each one's record (the request, when it started,
+how long it runs) is written next to its video under ``output_dir/tasks/``. A poll for a task this
+process does not know restores it from that record and renders the clip again if it was cut off;
+a task with no record answers ``FAILED`` (``generation_failed``) rather than raising.
 """
 
 from __future__ import annotations
@@ -34,13 +36,25 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from providers.errors import (
     BadParamsError,
     ContentPolicyError,
     ErrorKind,
+    ProviderError,
     UnavailableError,
 )
-from providers.sandbox.render import RenderCancelledError, RenderedClip, frame_size, load_scene, render_scene
+from providers.sandbox.render import (
+    FPS,
+    FRAME_COUNT,
+    RenderCancelledError,
+    RenderedClip,
+    Scene,
+    frame_size,
+    load_scene,
+    render_scene,
+)
 from providers.specs import DEFAULT_ETA, SPECS, ModelSpec
 from providers.types import (
     CreditUnit,
@@ -79,11 +93,21 @@ def strip_demo_keywords(prompt: str) -> str:
 
 @dataclass
 class _Task:
-    started: float  # time.monotonic()
+    started: float  # time.time(): a restarted process goes on counting from it
     run_s: float  # real seconds
     fails: bool
     stop: threading.Event
     render: asyncio.Task[RenderedClip] | None
+
+
+class _Record(BaseModel):
+    """What a restarted process needs to carry a task on (stored as JSON)."""
+
+    request: GenerationRequest
+    aspect_ratio: str
+    started: float
+    run_s: float
+    fails: bool
 
 
 class SandboxProvider:
@@ -153,36 +177,80 @@ class SandboxProvider:
             raise UnavailableError("sandbox demo keyword #fail-busy")
         _check_images(request)
         scene = await asyncio.to_thread(load_scene, request)  # ImageUploadError: before any task exists
-        scene = dataclasses.replace(scene, prompt=strip_demo_keywords(request.prompt))
         task_id = f"sbx_{self._ids.getrandbits(64):016x}"
         eta = _SPECS_BY_KEY[quote.model_key].eta if quote.model_key in _SPECS_BY_KEY else DEFAULT_ETA
-        task = _Task(
-            started=time.monotonic(),
+        record = _Record(
+            request=request,
+            aspect_ratio=str(quote.params.get("aspect_ratio", DEFAULT_ASPECT_RATIO)),
+            started=time.time(),
             run_s=_run_virtual_s(task_id, eta, slow="slow" in keywords) * self._time_scale,
             fails="fail" in keywords,
+        )
+        await asyncio.to_thread(self._write_record, task_id, record)
+        self._tasks[task_id] = self._start(task_id, record, scene)
+        return TaskHandle(provider=self.name, task_id=task_id, quote=quote, created_at=datetime.now(UTC))
+
+    def _start(self, task_id: str, record: _Record, scene: Scene) -> _Task:
+        """The task in this process; its clip is rendered off the event loop unless it fails on purpose."""
+        task = _Task(
+            started=record.started,
+            run_s=record.run_s,
+            fails=record.fails,
             stop=threading.Event(),
             render=None,
         )
-        if not task.fails:
+        video, cover = self._output_dir / f"{task_id}.mp4", self._output_dir / f"{task_id}.jpg"
+        if not task.fails and video.is_file() and cover.is_file():  # finished before a restart
+            width, height = frame_size(record.aspect_ratio)
+            task.render = asyncio.create_task(
+                _done(RenderedClip(video, cover, FRAME_COUNT / FPS, width, height))
+            )
+        elif not task.fails:
             render = asyncio.to_thread(
                 render_scene,
-                scene,
-                aspect_ratio=str(quote.params.get("aspect_ratio", DEFAULT_ASPECT_RATIO)),
-                video_path=self._output_dir / f"{task_id}.mp4",
-                cover_path=self._output_dir / f"{task_id}.jpg",
+                dataclasses.replace(scene, prompt=strip_demo_keywords(record.request.prompt)),
+                aspect_ratio=record.aspect_ratio,
+                video_path=video,
+                cover_path=cover,
                 seed=_fraction_bits(task_id),
                 stop=task.stop,
             )
             task.render = asyncio.create_task(render, name=f"sandbox-render-{task_id}")
             task.render.add_done_callback(_log_render_failure)
+        return task
+
+    def _record_path(self, task_id: str) -> Path:
+        return self._output_dir / "tasks" / f"{task_id}.json"
+
+    def _write_record(self, task_id: str, record: _Record) -> None:
+        """Best effort: without its record a task still runs, it just cannot outlive this process."""
+        path = self._record_path(task_id)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(record.model_dump_json(), encoding="utf-8")
+        except OSError as exc:
+            log.warning("sandbox task %s will not survive a restart: %s", task_id, type(exc).__name__)
+
+    async def _restore(self, task_id: str) -> _Task | None:
+        """A task another process started, from its record; ``None`` without a (readable) record."""
+        path = self._record_path(task_id)
+        if not re.fullmatch(r"sbx_[0-9a-f]{16}", task_id) or not path.is_file():
+            return None
+        try:
+            record = _Record.model_validate_json(await asyncio.to_thread(path.read_text, encoding="utf-8"))
+            scene = await asyncio.to_thread(load_scene, record.request)
+        except (OSError, ValueError, ProviderError) as exc:
+            log.warning("sandbox task %s cannot be restored: %s", task_id, type(exc).__name__)
+            return None
+        task = self._start(task_id, record, scene)
         self._tasks[task_id] = task
-        return TaskHandle(provider=self.name, task_id=task_id, quote=quote, created_at=datetime.now(UTC))
+        return task
 
     async def poll(self, handle: TaskHandle) -> TaskStatus:
-        task = self._tasks.get(handle.task_id)
+        task = self._tasks.get(handle.task_id) or await self._restore(handle.task_id)
         if task is None:
-            return _failed("unknown task: sandbox tasks live in memory and this process does not know it")
-        elapsed = time.monotonic() - task.started
+            return _failed("unknown task: no record of it in the sandbox's output directory")
+        elapsed = time.time() - task.started
         if task.fails and elapsed >= task.run_s / 2:
             return _failed("sandbox demo keyword #fail")
         if elapsed < task.run_s * QUEUED_SHARE:
@@ -237,6 +305,10 @@ def _run_virtual_s(task_id: str, eta: EtaRange, *, slow: bool) -> float:
 def _fraction_bits(task_id: str) -> int:
     """64 bits fixed by ``task_id``: the same task always runs as long and looks the same."""
     return int.from_bytes(hashlib.sha256(task_id.encode()).digest()[:8], "big")
+
+
+async def _done(clip: RenderedClip) -> RenderedClip:
+    return clip
 
 
 def _failed(detail: str) -> TaskStatus:

@@ -190,3 +190,29 @@ async def test_operator_view_lists_and_shows_jobs(tmp_path: Path, ima: tuple[Fak
     missing = await start_chat(env, "jobs", "show", "job_nope")
     await missing.communicate()
     assert missing.returncode == 1
+
+
+async def test_the_offline_sandbox_survives_a_kill_too(tmp_path: Path) -> None:
+    """`make run` with no keys: a chat cut off mid-job gets its videos at the next start."""
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("IMA_", "VIDEOBOT_"))},
+        "VIDEOBOT_DATA_DIR": str(tmp_path),
+        "VIDEOBOT_TIME_SCALE": "0.02",  # a 60-120 s estimate takes 1.2-2.4 s
+        "VIDEOBOT_MAX_JOBS_PER_USER": "3",
+    }
+    first = await start_chat(env, "chat", "--user", "sam", "--jsonl")
+    assert first.stdin is not None and first.stdout is not None
+    first.stdin.write(b"make a video of a fox\nmake a video of an owl\nmake a video of a hare\n")
+    await first.stdin.drain()
+    notices = 0
+    async with asyncio.timeout(30):
+        while notices < 3:
+            notices += json.loads(await first.stdout.readline())["kind"] == "notice"
+    first.send_signal(signal.SIGKILL)
+    await first.communicate()
+
+    second = await start_chat(env, "chat", "--user", "sam", "--jsonl")
+    after, stderr = await asyncio.wait_for(second.communicate(b""), 60)
+    assert second.returncode == 0, stderr.decode()
+    videos = [m for m in messages_of(after) if m["kind"] == "video"]
+    assert len(videos) == 3 and all(Path(m["url"].removeprefix("file://")).is_file() for m in videos)

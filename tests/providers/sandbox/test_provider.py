@@ -279,7 +279,7 @@ async def test_aclose_stops_pending_renders(tmp_path: Path) -> None:
     provider = SandboxProvider(output_dir=tmp_path, time_scale=SCALE)
     handle = await _submit(provider, _text())
     await provider.aclose()
-    assert not list(tmp_path.iterdir())
+    assert not list(tmp_path.glob("*.mp4")) and not list(tmp_path.glob("*.jpg"))  # only the task's record
     await asyncio.sleep(QUEUED_SHARE * 108 * SCALE)  # past the queued share of the longest Wan 2.6 run
     status = await provider.poll(handle)
     assert (status.state, status.error_kind) == (TaskState.FAILED, ErrorKind.GENERATION_FAILED)
@@ -304,3 +304,28 @@ async def test_quote_for_a_model_outside_the_table_still_runs_on_the_default_eta
     assert seen[-1].state is TaskState.SUCCEEDED
     assert elapsed >= (DEFAULT_ETA.min_s + 0.5 * (DEFAULT_ETA.max_s - DEFAULT_ETA.min_s)) * SCALE / 2
     await provider.aclose()
+
+
+async def test_a_restarted_sandbox_carries_on_its_tasks(tmp_path: Path) -> None:
+    """Like a real provider, the sandbox knows its tasks after a restart: cut off or finished."""
+    first = SandboxProvider(output_dir=tmp_path, time_scale=SCALE)
+    cut_off = await _submit(first, _text())
+    await first.aclose()  # the process dies mid-render
+    finished = await _submit(second_life := SandboxProvider(output_dir=tmp_path, time_scale=SCALE), _text())
+    await _until_done(second_life, finished)
+    await second_life.aclose()
+
+    restarted = SandboxProvider(output_dir=tmp_path, time_scale=SCALE)
+    for handle in (cut_off, finished):
+        seen, _ = await _until_done(restarted, handle)
+        assert seen[-1].state is TaskState.SUCCEEDED and _path(seen[-1].video_url).is_file()
+    await restarted.aclose()
+
+
+async def test_a_task_without_a_record_is_a_friendly_failure(tmp_path: Path) -> None:
+    provider = SandboxProvider(output_dir=tmp_path, time_scale=SCALE)
+    handle = await _submit(provider, _text())
+    await provider.aclose()
+    (tmp_path / "tasks" / f"{handle.task_id}.json").write_text("{not json", encoding="utf-8")
+    status = await SandboxProvider(output_dir=tmp_path, time_scale=SCALE).poll(handle)
+    assert (status.state, status.error_kind) == (TaskState.FAILED, ErrorKind.GENERATION_FAILED)
