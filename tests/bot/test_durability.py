@@ -204,15 +204,16 @@ async def test_the_offline_sandbox_survives_a_kill_too(tmp_path: Path) -> None:
     assert first.stdin is not None and first.stdout is not None
     first.stdin.write(b"make a video of a fox\nmake a video of an owl\nmake a video of a hare\n")
     await first.stdin.drain()
-    notices = 0
-    async with asyncio.timeout(30):
-        while notices < 3:
-            notices += json.loads(await first.stdout.readline())["kind"] == "notice"
+    seen: list[Json] = []
+    async with asyncio.timeout(30):  # until all three tasks exist (a job reports progress once running)
+        while len({m["job_id"] for m in seen if m["kind"] in ("progress", "video")}) < 3:
+            seen.append(json.loads(await first.stdout.readline()))
     first.send_signal(signal.SIGKILL)
-    await first.communicate()
+    rest, _ = await first.communicate()
 
     second = await start_chat(env, "chat", "--user", "sam", "--jsonl")
     after, stderr = await asyncio.wait_for(second.communicate(b""), 60)
     assert second.returncode == 0, stderr.decode()
-    videos = [m for m in messages_of(after) if m["kind"] == "video"]
-    assert len(videos) == 3 and all(Path(m["url"].removeprefix("file://")).is_file() for m in videos)
+    videos = [m for m in seen + messages_of(rest) + messages_of(after) if m["kind"] == "video"]
+    assert len(videos) == 3 and len({m["job_id"] for m in videos}) == 3
+    assert all(Path(m["url"].removeprefix("file://")).is_file() for m in videos)
