@@ -8,7 +8,6 @@ one long request run by :class:`providers.sync_task.SyncTasks` (see there for po
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +15,7 @@ import httpx
 
 from providers.aims.models import AimsModel, parse_models
 from providers.aims.wire import json_body, video_status
+from providers.cache import Expiring
 from providers.errors import (
     BadParamsError,
     ImageUploadError,
@@ -70,9 +70,7 @@ class AimsClient:
             headers={"Authorization": f"Bearer {api_key}", "Accept": "application/json"},
         )
         self._tasks = SyncTasks(self.name, timeout_s=request_timeout_s)
-        self._models_ttl_s = models_ttl_s
-        self._models: list[AimsModel] = []
-        self._models_at: float | None = None
+        self._models: Expiring[str, list[AimsModel]] = Expiring(self._fetch_models, models_ttl_s)
 
     def __repr__(self) -> str:
         return f"AimsClient(base_url={str(self._http.base_url)!r})"
@@ -124,16 +122,13 @@ class AimsClient:
         return video_status(json_body(response, generating=True))
 
     async def _video_models(self) -> list[AimsModel]:
-        fresh = self._models_at is not None and time.monotonic() - self._models_at < self._models_ttl_s
-        if not fresh:
-            response = await self._send("GET", "/models", params={"type": "video"})
-            if response.status_code == 404:  # older deployments: per-route discovery
-                payload = json_body(await self._send("GET", "/videos/generate"))
-                self._models = parse_models(payload, "available_models")
-            else:
-                self._models = parse_models(json_body(response), "video_models")
-            self._models_at = time.monotonic()
-        return self._models
+        return await self._models.get("video")
+
+    async def _fetch_models(self, kind: str) -> list[AimsModel]:
+        response = await self._send("GET", "/models", params={"type": kind})
+        if response.status_code == 404:  # older deployments: per-route discovery
+            return parse_models(json_body(await self._send("GET", "/videos/generate")), "available_models")
+        return parse_models(json_body(response), "video_models")
 
     async def _model(self, model_id: str) -> AimsModel:
         for model in await self._video_models():

@@ -13,14 +13,13 @@ failure while polling.
 from __future__ import annotations
 
 import asyncio
-import time
-from collections import defaultdict
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 
 import httpx
 
+from providers.cache import Expiring
 from providers.errors import (
     BadParamsError,
     CreditMismatchError,
@@ -96,9 +95,7 @@ class ImaClient:
             "x_app_language": language,
             "User-Agent": USER_AGENT,
         }
-        self._products_ttl_s = products_ttl_s
-        self._products: dict[TaskType, tuple[float, list[ProductLeaf]]] = {}
-        self._product_locks: defaultdict[TaskType, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._products: Expiring[TaskType, list[ProductLeaf]] = Expiring(self._fetch_leaves, products_ttl_s)
         self._http = httpx.AsyncClient(transport=transport, timeout=request_timeout_s)
 
     def __repr__(self) -> str:
@@ -138,7 +135,7 @@ class ImaClient:
         try:
             task_id = await self._create(quote, request.prompt, image_urls)
         except (CreditMismatchError, RuleMismatchError):
-            self._products.pop(quote.task_type, None)
+            self._products.forget(quote.task_type)
             offer = Offer(model_key=quote.model_key, model_name=quote.model_name, ref=quote.ref)
             quote = await self.quote(request, offer)
             task_id = await self._create(quote, request.prompt, image_urls)
@@ -153,14 +150,11 @@ class ImaClient:
 
     async def _leaves(self, task_type: TaskType) -> list[ProductLeaf]:
         """The category's leaves, fetched at most once per TTL however many callers wait."""
-        async with self._product_locks[task_type]:
-            cached = self._products.get(task_type)
-            if cached and time.monotonic() - cached[0] < self._products_ttl_s:
-                return cached[1]
-            query = {"app": "ima", "platform": "web", "category": task_type.value}
-            leaves = iter_leaves(await self._call("GET", PRODUCT_LIST_PATH, params=query))
-            self._products[task_type] = (time.monotonic(), leaves)
-            return leaves
+        return await self._products.get(task_type)
+
+    async def _fetch_leaves(self, task_type: TaskType) -> list[ProductLeaf]:
+        query = {"app": "ima", "platform": "web", "category": task_type.value}
+        return iter_leaves(await self._call("GET", PRODUCT_LIST_PATH, params=query))
 
     async def _create(self, quote: Quote, prompt: str, image_urls: list[str]) -> str:
         data = await self._call(

@@ -13,12 +13,12 @@ is false (users' videos stay out of the public gallery); no balance endpoint is 
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
+from providers.cache import Expiring
 from providers.errors import (
     BadParamsError,
     ImageUploadError,
@@ -73,9 +73,7 @@ class MythiqClient:
         )
         self._tasks = SyncTasks(self.name, timeout_s=request_timeout_s)
         self._routing = routing
-        self._models_ttl_s = models_ttl_s
-        self._models: list[MythiqModel] = []
-        self._models_at: float | None = None
+        self._models: Expiring[str, list[MythiqModel]] = Expiring(self._fetch_models, models_ttl_s)
 
     def __repr__(self) -> str:
         return f"MythiqClient(base_url={str(self._http.base_url)!r}, routing={self._routing.value!r})"
@@ -134,16 +132,17 @@ class MythiqClient:
         return video_status(json_body(response, generating=True))
 
     async def _video_models(self) -> list[MythiqModel]:
-        if self._models_at is None or time.monotonic() - self._models_at >= self._models_ttl_s:
-            models: list[MythiqModel] = []
-            for page in range(MAX_PAGES):
-                response = await self._send("GET", "/models", params={"limit": PAGE_LIMIT, "page": page})
-                found, more = parse_page(json_body(response), page=page, limit=PAGE_LIMIT)
-                models += found
-                if not more:
-                    break
-            self._models, self._models_at = models, time.monotonic()
-        return self._models
+        return await self._models.get("video")
+
+    async def _fetch_models(self, _kind: str) -> list[MythiqModel]:
+        models: list[MythiqModel] = []
+        for page in range(MAX_PAGES):
+            response = await self._send("GET", "/models", params={"limit": PAGE_LIMIT, "page": page})
+            found, more = parse_page(json_body(response), page=page, limit=PAGE_LIMIT)
+            models += found
+            if not more:
+                break
+        return models
 
     async def _model(self, model_id: str) -> MythiqModel:
         for model in await self._video_models():
