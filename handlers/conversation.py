@@ -185,7 +185,14 @@ class ConversationHandler:
         choice: ModelChoice | None = None
         if model_key:
             entry = await self._s.catalogue.entry(model_key, task_type)
-            choice = ModelChoice(entry, Selection.EXPLICIT, remember=True) if entry else None
+            if entry is None:  # never run (and charge) a model the user did not pick
+                spec = self._s.catalogue.spec(model_key)
+                entries = await self._s.catalogue.entries(task_type)
+                await self._s.say(
+                    chat, model_not_found(lang_of(chat), spec.name if spec else model_key, entries)
+                )
+                return
+            choice = ModelChoice(entry, Selection.EXPLICIT, remember=True)
         if choice is None:
             choice = await choose_model(
                 self._s.catalogue,

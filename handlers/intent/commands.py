@@ -38,7 +38,7 @@ _WORDS: dict[Intent, tuple[str, ...]] = {
     ),
     ShowPrefs(): (
         "my preferences", "my prefs", "preferences", "prefs", "/prefs", "/preferences",
-        "settings", "/settings",
+        "settings", "/settings", "my settings", "show my settings",
         "current model", "my model", "which model am i using", "what model am i using", "show my preferences",
         "我的偏好", "偏好", "当前偏好", "当前模型", "现在用的什么模型", "现在用什么模型",
         "我的设置", "默认模型",

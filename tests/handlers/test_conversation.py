@@ -191,3 +191,11 @@ async def test_structured_request_and_preference_commands(tmp_path: Path) -> Non
     notices = [r for r in channel.of("alice") if r.kind is K.NOTICE]
     assert len(notices) == 1 and "Vidu Q2" in notices[0].text
     assert "Models for" in channel.of("alice")[-1].text
+
+
+async def test_a_structured_request_for_an_unknown_model_starts_nothing(tmp_path: Path) -> None:
+    async with running_app(tmp_path) as (app, channel):
+        alice = Chat(app, lang="en")
+        await app.conversation.request_video(alice.ref, "cli:slash-9", prompt="a lantern", model_key="nope-9")
+        assert not await app.jobs.active()
+    assert 'find a model called "nope-9"' in channel.texts("alice")
