@@ -9,6 +9,8 @@ from providers.aims import AimsClient
 from providers.aivideomaker import AivideomakerClient
 from providers.base import VideoProvider
 from providers.ima import ImaClient
+from providers.ima.upload import ImaImageHost
+from providers.imagehost import ImageHost
 from providers.mediaio import MediaioClient
 from providers.mythiq import MythiqClient
 from providers.sandbox import SandboxProvider
@@ -39,7 +41,12 @@ def _client(name: str, settings: Settings, transport: httpx.AsyncBaseTransport |
                 transport=transport,
             )
         case "mediaio":
-            return MediaioClient(api_key=key, base_url=base_url, transport=transport)
+            return MediaioClient(
+                api_key=key,
+                base_url=base_url,
+                transport=transport,
+                image_host=_image_host(settings, transport),
+            )
         case "aivideomaker":
             return AivideomakerClient(
                 api_key=key, base_url=base_url, transport=transport, time_scale=settings.time_scale
@@ -49,3 +56,11 @@ def _client(name: str, settings: Settings, transport: httpx.AsyncBaseTransport |
         case "mythiq":
             return MythiqClient(key, base_url=base_url, transport=transport, request_timeout_s=sync_timeout_s)
     raise ValueError(f"unknown provider {name}")
+
+
+def _image_host(settings: Settings, transport: httpx.AsyncBaseTransport | None) -> ImageHost | None:
+    """Where photos held as bytes go to become public URLs for URL-only providers (VIDEOBOT_IMAGE_HOST)."""
+    key = settings.api_key("ima")
+    if settings.image_host != "ima" or key is None:
+        return None
+    return ImaImageHost(api_key=key, upload_base_url=settings.ima_upload_base_url, transport=transport)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal, TypeVar
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 AnySettings = TypeVar("AnySettings", bound=BaseSettings)
@@ -46,6 +46,7 @@ class Settings(BaseSettings):
         default="optimal", validation_alias="VIDEOBOT_ROUTING"
     )
     pinned_provider: str | None = Field(default=None, validation_alias="VIDEOBOT_PROVIDER")
+    image_host: Literal["ima"] | None = Field(default=None, validation_alias="VIDEOBOT_IMAGE_HOST")
 
     data_dir: Path = Field(default=Path("data"), validation_alias="VIDEOBOT_DATA_DIR")
     prefs_path: Path | None = Field(default=None, validation_alias="VIDEOBOT_PREFS_PATH")
@@ -96,6 +97,19 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown provider (known: {', '.join(PROVIDERS)})")
         return value.strip().lower()
 
+    @field_validator("image_host", mode="before")
+    @classmethod
+    def _blank_host_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _image_host_has_a_key(self) -> Settings:
+        if self.image_host == "ima" and self.ima_api_key is None:
+            raise ValueError(
+                "VIDEOBOT_IMAGE_HOST=ima needs IMA_API_KEY (IMA's upload service hosts the images)"
+            )
+        return self
+
     @field_validator("prefs_path", mode="before")
     @classmethod
     def _blank_path_is_default(cls, value: object) -> object:
@@ -145,5 +159,7 @@ def read_settings(kind: type[AnySettings]) -> AnySettings:
         return kind()
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = str(first["loc"][0]) if first["loc"] else "settings"
-        raise SettingsError(f"invalid setting {name.upper()}: {first['msg']}") from None
+        message = str(first["msg"]).removeprefix("Value error, ")
+        if not first["loc"]:  # a rule about several settings together
+            raise SettingsError(f"invalid settings: {message}") from None
+        raise SettingsError(f"invalid setting {str(first['loc'][0]).upper()}: {message}") from None

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from providers.base import VideoProvider
 from providers.errors import ProviderError
 from providers.routing import (
+    URL_ONLY_PROVIDERS,
     ModelOffer,
     Strategy,
     cents,
@@ -127,6 +128,12 @@ class Catalogue:
         self.strategy = Strategy(strategy)
         self.pin = _provider(pin)
         self._by_name = {provider.name: provider for provider in self.providers}
+        # URL-only providers, less those whose client can host image bytes itself (an image host).
+        self._url_only = frozenset(
+            name
+            for name in URL_ONLY_PROVIDERS
+            if not getattr(self._by_name.get(name), "takes_image_bytes", False)
+        )
         self._specs = {spec.key: spec for spec in specs}
 
     def spec(self, key: str) -> ModelSpec | None:
@@ -327,7 +334,7 @@ class Catalogue:
                 return False
             return quoted_as_asked(quote, request.params)
 
-        offers = await usable_offers(entry.offers, request, strategy, accepts)
+        offers = await usable_offers(entry.offers, request, strategy, accepts, self._url_only)
         return CatalogueEntry.of(entry.spec, entry.task_type, offers) if offers else None
 
 

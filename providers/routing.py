@@ -81,6 +81,7 @@ CENTS_PER_CREDIT: dict[str, float] = {
 DEFAULT_CENTS_PER_CREDIT = 1.0
 
 # Providers that take input images only as public https URLs (no upload, no data URL).
+# Providers that take input images only as public URLs (a client may lift this: ``takes_image_bytes``).
 URL_ONLY_PROVIDERS: frozenset[str] = frozenset({"mediaio"})
 
 # Request parameters a provider's client never sends (MythIQ: only ``size`` is documented, providers.md
@@ -145,9 +146,11 @@ def pinned(offers: Sequence[ModelOffer], pin: str | None) -> tuple[ModelOffer, .
     return tuple(offer for offer in offers if pin is None or offer.provider == pin)
 
 
-def takes_images(provider: str, request: GenerationRequest) -> bool:
+def takes_images(
+    provider: str, request: GenerationRequest, url_only: frozenset[str] = URL_ONLY_PROVIDERS
+) -> bool:
     """Whether ``provider`` can take the request's images as the bot holds them."""
-    return provider not in URL_ONLY_PROVIDERS or all(image.is_public_url for image in request.images)
+    return provider not in url_only or all(image.is_public_url for image in request.images)
 
 
 def honours_params(provider: str, params: VideoParams) -> bool:
@@ -171,13 +174,14 @@ async def usable_offers(
     request: GenerationRequest,
     strategy: Strategy,
     accepts: Callable[[ModelOffer], Awaitable[bool]],
+    url_only: frozenset[str] = URL_ONLY_PROVIDERS,
 ) -> tuple[ModelOffer, ...]:
     """The offers that can serve ``request``, order kept.
 
     Every strategy drops offers that cannot take the request's images. ``compatible`` also drops offers
     whose provider ignores a requested parameter or whose ``accepts`` (the provider's own quote) says no.
     """
-    kept = [offer for offer in offers if takes_images(offer.provider, request)]
+    kept = [offer for offer in offers if takes_images(offer.provider, request, url_only)]
     if strategy != Strategy.COMPATIBLE:
         return tuple(kept)
     kept = [offer for offer in kept if honours_params(offer.provider, request.params)]

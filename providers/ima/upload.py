@@ -63,3 +63,32 @@ def _token_urls(response: httpx.Response, api_key: str) -> tuple[str, str]:
     if not all(isinstance(url, str) and url for url in urls):
         raise ImageUploadError("upload token answer has no ful/fdl")
     return str(urls[0]), str(urls[1])
+
+
+class ImaImageHost:
+    """IMA Studio's upload service as an image host for other providers (``VIDEOBOT_IMAGE_HOST=ima``)."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str,
+        upload_base_url: str = "https://imapi.liveme.com",
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout_s: float = 30.0,
+    ) -> None:
+        self._api_key = api_key
+        self._upload_base_url = upload_base_url
+        self._http = httpx.AsyncClient(transport=transport, timeout=timeout_s)
+
+    def __repr__(self) -> str:
+        return f"ImaImageHost(upload_base_url={self._upload_base_url!r})"
+
+    async def public_url(self, image: ImageInput) -> str:
+        if image.is_public_url and image.url:
+            return image.url
+        return await upload_image(
+            self._http, image, upload_base_url=self._upload_base_url, api_key=self._api_key
+        )
+
+    async def aclose(self) -> None:
+        await self._http.aclose()

@@ -9,6 +9,7 @@ from urllib.parse import quote as quote_path
 import httpx
 
 from providers.errors import NetworkError, ProviderError, UnavailableError, UnexpectedResponseError
+from providers.imagehost import ImageHost, with_public_urls
 from providers.mediaio.models import CREDITS_UNKNOWN, MODELS_BY_CODE, VIDEO_MODELS, MediaioVideoModel
 from providers.mediaio.params import content_fields, enum_fields
 from providers.mediaio.responses import read_envelope, task_status
@@ -33,7 +34,8 @@ class MediaioClient:
     Models come from the documented table (Media.io has no list endpoint); ``ModelRef.model_id`` is the
     Media.io model code (``t2v-wan-v2-6``). Prices are unpublished: every quote carries
     ``credits == CREDITS_UNKNOWN`` (0) and ``extra["credits_known"] = False``. Input images must be public
-    https URLs; image bytes raise :class:`ImageUploadError` at quote time.
+    https URLs; image bytes raise :class:`ImageUploadError` at quote time, unless an ``image_host`` is
+    given, which uploads them when the task is submitted.
     """
 
     name: str = "mediaio"
@@ -46,8 +48,10 @@ class MediaioClient:
         base_url: str = DEFAULT_BASE_URL,
         transport: httpx.AsyncBaseTransport | None = None,
         request_timeout_s: float = 30.0,
+        image_host: ImageHost | None = None,
     ) -> None:
         self._api_key = api_key
+        self._image_host = image_host
         self._base_url = base_url.rstrip("/")
         self._http = httpx.AsyncClient(
             base_url=self._base_url,
@@ -75,7 +79,7 @@ class MediaioClient:
 
     async def quote(self, request: GenerationRequest, offer: Offer) -> Quote:
         model = _model(offer.ref, request.task_type)
-        content_fields(model, request)  # prompt length and image checks, before anything is spent
+        content_fields(model, request, hosted=self.takes_image_bytes)  # checks before anything is spent
         return Quote(
             provider=self.name,
             task_type=request.task_type,
@@ -88,8 +92,15 @@ class MediaioClient:
             extra={"credits_known": False},
         )
 
+    @property
+    def takes_image_bytes(self) -> bool:
+        """Only with an image host: Media.io itself takes public https URLs only."""
+        return self._image_host is not None
+
     async def submit(self, quote: Quote, request: GenerationRequest) -> TaskHandle:
         model = _model(quote.ref, quote.task_type)
+        if self._image_host is not None:
+            request = await with_public_urls(request, self._image_host)  # ImageUploadError: before any task
         data = {**content_fields(model, request), **quote.params}
         answer = await self._post(model.path, {"data": data})
         task_id = answer.get("task_id")
@@ -117,6 +128,8 @@ class MediaioClient:
 
     async def aclose(self) -> None:
         await self._http.aclose()
+        if self._image_host is not None:
+            await self._image_host.aclose()
 
     async def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         """POST ``body``; the envelope's ``data``. Every failure is a ProviderError without the key."""

@@ -35,8 +35,13 @@ def enum_fields(model: MediaioVideoModel, params: VideoParams) -> dict[str, str]
     return fields
 
 
-def content_fields(model: MediaioVideoModel, request: GenerationRequest) -> dict[str, str]:
-    """``prompt`` and, for image-to-video, ``image`` (a public https URL: Media.io takes no uploads)."""
+def content_fields(
+    model: MediaioVideoModel, request: GenerationRequest, *, hosted: bool = False
+) -> dict[str, str]:
+    """``prompt`` and, for image-to-video, ``image`` (a public https URL: Media.io takes no uploads).
+
+    ``hosted``: image bytes are fine, an image host will turn them into URLs before the create.
+    """
     prompt = request.prompt.strip()
     if not prompt:
         raise BadParamsError(f"{model.code} needs a prompt")
@@ -50,7 +55,8 @@ def content_fields(model: MediaioVideoModel, request: GenerationRequest) -> dict
     if len(request.images) != 1:
         raise BadParamsError(f"{model.code} needs exactly one image, got {len(request.images)}")
     image = request.images[0]
-    if not image.is_public_url or image.url is None:
+    if image.is_public_url and image.url is not None:
+        fields["image"] = image.url
+    elif not hosted:
         raise ImageUploadError(f"{model.code} needs a public URL (https); Media.io cannot take image bytes")
-    fields["image"] = image.url
     return fields

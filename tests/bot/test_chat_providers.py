@@ -14,6 +14,7 @@ import pytest
 from aiohttp import web
 
 from messages.reply import ReplyKind
+from providers.types import ImageInput
 from tests.fakes.aims import FakeAims
 from tests.fakes.aivideomaker import FakeAivideomaker
 from tests.fakes.ima import DEFAULT_KEY as IMA_KEY
@@ -133,3 +134,22 @@ async def test_credits_command(tmp_path: Path) -> None:
     assert lines[0].startswith("ima") and "unknown" in lines[0]
     assert lines[1].startswith("mediaio") and "1000 credits" in lines[1]
     assert KEYS["mediaio"] not in out.decode() + err.decode()
+
+
+async def test_an_image_host_lets_media_io_take_a_chat_photo(tmp_path: Path) -> None:
+    from tests.providers.sandbox.media import solid_png
+
+    photo = ImageInput(data=solid_png((40, 90, 200)), content_type="image/png")
+    async with providers("ima", "mediaio") as (fakes, env):
+        for host in (None, "ima"):
+            settings = {**env, "VIDEOBOT_IMAGE_HOST": host} if host else env
+            async with running_app(tmp_path / str(host), **settings) as (app, channel):
+                user = Chat(app, "gus")
+                await user.say("用 Media.io 的 Wan 2.6 让它动起来", images=(photo,))
+                await user.settle(60)
+            if host is None:  # Media.io takes only public URLs: it cannot serve a photo held as bytes
+                assert "Media.io" in channel.texts("gus") and K.NOTICE not in channel.kinds("gus")
+            else:
+                assert channel.kinds("gus")[-1] is K.LINK
+    sent = fakes["mediaio"].generation_requests()
+    assert len(sent) == 1 and sent[0].body["data"]["image"] in fakes["ima"].uploads

@@ -36,6 +36,9 @@ def run_videobot(
         ("VIDEOBOT_LANG", "fr"),
         ("IMA_BASE_URL", "ftp://example.com"),
         ("VIDEOBOT_MAX_JOBS_PER_USER", "0"),
+        ("VIDEOBOT_IMAGE_HOST", "ima"),  # needs IMA_API_KEY
+        ("VIDEOBOT_ROUTING", "fastest"),
+        ("VIDEOBOT_PROVIDER_ORDER", "ima,acme"),
     ],
 )
 def test_bad_settings_print_one_line_and_exit_2(tmp_path: Path, name: str, value: str) -> None:
