@@ -18,6 +18,7 @@ from messages import (
     nothing_to_retry,
     prompt_too_long,
     provider_lacks_model,
+    provider_needs_image_links,
     too_many_jobs,
 )
 from messages.reply import Selection
@@ -80,7 +81,11 @@ class Starter:
         lang = lang_of(chat)
         entry = await self._route(choice, request, pin)
         if entry is None:
-            if pin:
+            if pin and await self._s.catalogue.entry(choice.entry.key, request.task_type, pin=pin):
+                await self._s.say(
+                    chat, provider_needs_image_links(lang, pin)
+                )  # it has the model, not our photo
+            elif pin:
                 await self._s.say(chat, provider_lacks_model(lang, pin, choice.entry.name))
             else:
                 await self._s.say(chat, no_model_available(lang, request.task_type))

@@ -53,7 +53,13 @@ from messages.protocol import (
     success_caption,
     video_link,
 )
-from messages.providers import balances_text, failover_note, provider_label, provider_lacks_model
+from messages.providers import (
+    balances_text,
+    failover_note,
+    provider_label,
+    provider_lacks_model,
+    provider_needs_image_links,
+)
 from messages.reply import Button, Lang, Reply, ReplyKind, Selection
 
 __all__ = [
@@ -102,6 +108,7 @@ __all__ = [
     "prompt_too_long",
     "provider_label",
     "provider_lacks_model",
+    "provider_needs_image_links",
     "retry_button_label",
     "still_working",
     "success_caption",

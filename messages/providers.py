@@ -25,6 +25,11 @@ NOT_OFFERED = Text(
     "{provider} 现在不提供 {model},换个模型或者不指定平台试试",
     "{provider} doesn't offer {model} right now; try another model, or don't name a provider",
 )
+NO_PHOTOS = Text(
+    "{provider} 只接受网络图片链接,收不了聊天里发的图片。发一个 https 图片链接,或者不指定平台试试",
+    "{provider} only takes pictures as web links, not photos sent in chat. Send an https image link, "
+    "or don't name a provider",
+)
 BALANCES_HEADER = Text("💰 各平台余额:", "💰 Credits left:")
 BALANCE_LINE = Text("• {provider}:{amount}", "• {provider}: {amount}")
 BALANCE_UNKNOWN = Text("• {provider}:暂时查不到", "• {provider}: not available")
@@ -51,6 +56,11 @@ def failover_note(
 
 def provider_lacks_model(lang: Lang, provider: str, model_name: str) -> str:
     return NOT_OFFERED(lang, provider=provider_label(lang, provider), model=model_name)
+
+
+def provider_needs_image_links(lang: Lang, provider: str) -> str:
+    """A pinned provider that takes only public image URLs, asked with a chat photo (no image host)."""
+    return NO_PHOTOS(lang, provider=provider_label(lang, provider))
 
 
 def balances_text(lang: Lang, items: Sequence[tuple[str, int | None, CreditUnit]]) -> str:

@@ -166,6 +166,7 @@ def _providers(lang: Lang) -> Iterator[tuple[str, str]]:
     for name in names:
         yield "provider_label", m.provider_label(lang, name)
         yield "provider_lacks_model", m.provider_lacks_model(lang, name, "Kling 2.6")
+        yield "provider_needs_image_links", m.provider_needs_image_links(lang, name)
     for unit in CreditUnit:
         yield (
             "failover_note",
