@@ -82,9 +82,8 @@ class Starter:
         entry = await self._route(choice, request, pin)
         if entry is None:
             if pin and await self._s.catalogue.entry(choice.entry.key, request.task_type, pin=pin):
-                await self._s.say(
-                    chat, provider_needs_image_links(lang, pin)
-                )  # it has the model, not our photo
+                # the provider has the model but cannot take the photo as we hold it
+                await self._s.say(chat, provider_needs_image_links(lang, pin))
             elif pin:
                 await self._s.say(chat, provider_lacks_model(lang, pin, choice.entry.name))
             else:
