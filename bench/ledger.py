@@ -7,90 +7,27 @@ from __future__ import annotations
 
 import asyncio
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from functools import partial
 from pathlib import Path
 
-from handlers.inbound import ChatRef
-from handlers.jobs import Job, JobState, Step
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from handlers.jobs import Job
 from handlers.ledger import SqliteJobStore
-from handlers.timing import utc_now
-from messages.reply import Selection
-from providers.types import (
-    CreditUnit,
-    EtaRange,
-    GenerationRequest,
-    ImageInput,
-    ModelRef,
-    Offer,
-    Quote,
-    TaskHandle,
-    TaskType,
-)
+from providers.types import ImageInput
+from tests.handlers.ledger.factory import SUCCESS, make_job
 
 JOBS = 1_000
-OFFER = Offer(model_key="wan-2.6", model_name="Wan 2.6", ref=ModelRef(model_id="wan2.6-t2v"))
+RUNNING = SUCCESS[:4]  # quoted, notified, submitting, running: what a restart resumes
 
 
 def new_job(number: int, images: tuple[ImageInput, ...] = ()) -> Job:
-    user = f"user{number % 50}"
-    return Job(
-        inbound_key=f"feishu:om_{number}",
-        chat=ChatRef(platform="feishu", chat_id=f"oc_{user}", user_id=user),
-        request=GenerationRequest(
-            task_type=TaskType.IMAGE_TO_VIDEO if images else TaskType.TEXT_TO_VIDEO,
-            prompt="a corgi surfing a wave at sunset, cinematic, slow motion",
-            images=images,
-        ),
-        provider="ima",
-        offer=OFFER,
-        family="Wan",
-        trait="fast",
-        selection=Selection.DEFAULT,
-        eta=EtaRange(min_s=60, max_s=120),
-        poll_every_s=5,
-        progress_every_s=15,
-        timeout_s=600,
-    )
-
-
-def transitions(job: Job) -> list[Callable[[], None]]:
-    """The flow's changes from RECEIVED to DELIVERED, one per save."""
-    quote = Quote(
-        provider="ima",
-        task_type=job.request.task_type,
-        model_key=job.model_key,
-        model_name=job.model_name,
-        ref=OFFER.ref,
-        params={"duration": 5, "resolution": "720p"},
-        credits=40,
-        unit=CreditUnit.POINTS,
-    )
-
-    def quoted() -> None:
-        job.quote = quote
-        job.advance(JobState.QUOTED)
-
-    def notified() -> None:
-        job.status_message_id = f"om_status_{job.id}"
-        job.delivered.add(Step.NOTICE)
-        job.advance(JobState.NOTIFIED)
-
-    def running() -> None:
-        job.handle = TaskHandle(provider="ima", task_id=f"t_{job.id}", quote=quote, created_at=utc_now())
-        job.advance(JobState.RUNNING)
-
-    def succeeded() -> None:
-        job.video_url = f"https://cdn.example/{job.id}.mp4"
-        job.advance(JobState.SUCCEEDED)
-
-    def delivered() -> None:
-        job.delivered |= {Step.VIDEO, Step.LINK}
-        job.advance(JobState.DELIVERED)
-
-    return [quoted, notified, lambda: job.advance(JobState.SUBMITTING), running, succeeded, delivered]
+    """Job ``number`` of one of 50 users (the ledger's indexes see many users)."""
+    return make_job(number, user=f"user{number % 50}", images=images)
 
 
 async def timed(call: Callable[[], Awaitable[object]]) -> float:
@@ -105,8 +42,8 @@ async def bench_transitions(store: SqliteJobStore) -> list[float]:
     for number in range(JOBS):
         job = new_job(number)
         costs.append(await timed(partial(store.add, job)))
-        for change in transitions(job):
-            change()
+        for step in SUCCESS:
+            step(job)
             costs.append(await timed(partial(store.save, job)))
     return costs
 
@@ -123,8 +60,8 @@ async def bench_resume(path: Path) -> tuple[float, float]:
     for number in range(JOBS):
         job = new_job(number)
         await store.add(job)
-        for change in transitions(job)[:4]:  # to RUNNING: what a restart resumes
-            change()
+        for step in RUNNING:
+            step(job)
             await store.save(job)
     await store.close()
     opens, loads = [], []
@@ -147,8 +84,8 @@ async def bench_flow_resume(folder: Path) -> float:
     for number in range(JOBS):
         job = new_job(number).model_copy(update={"provider": "sandbox"})
         await store.add(job)
-        for change in transitions(job)[:4]:
-            change()
+        for step in RUNNING:
+            step(job)
             await store.save(job)
     await store.close()
     app = build_app(settings)
@@ -156,7 +93,7 @@ async def bench_flow_resume(folder: Path) -> float:
     app.scheduler.start()
     try:
         started = time.perf_counter()
-        resumed = await app.resume({"feishu"})
+        resumed = await app.resume({"cli"})
         elapsed = time.perf_counter() - started
     finally:
         app.scheduler.shutdown()
