@@ -23,7 +23,6 @@ from prefs import PreferenceStore
 from providers.base import VideoProvider
 from providers.catalogue import Catalogue
 from providers.routing import Strategy
-from providers.sandbox import SandboxProvider
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +45,6 @@ class App:
     scheduler: JobScheduler
     flow: GenerationFlow
     conversation: ConversationHandler
-
-    @property
-    def offline(self) -> bool:
-        return all(isinstance(p, SandboxProvider) for p in self.providers)
 
     async def prepare(self) -> None:
         """Open the job ledger now (a damaged or locked file fails here, at start) and prune it."""

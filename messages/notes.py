@@ -24,17 +24,9 @@ STILL_WORKING = Text(
     "视频还在生成中,完成后我会第一时间发给你 🙏",
     "Your video is still being made; I'll send it as soon as it's ready 🙏",
 )
-NEED_SECOND_IMAGE = Text(
-    "首尾帧视频需要两张图片(开头和结尾),请再发一张结尾的图片",
-    "A first-and-last-frame video needs two pictures (start and end); please send the ending picture too",
-)
 NEED_PROMPT = Text(
     "想生成什么样的视频?描述一下画面吧,比如「小狗在海边奔跑」🎬",
     'What should the video show? Describe the scene, e.g. "a puppy running on a beach" 🎬',
-)
-NEED_IMAGE = Text(
-    "请先发一张图片,再告诉我想让它怎么动",
-    "Please send a picture first, then tell me how it should move",
 )
 MODEL_NOT_FOR_TASK = Text(
     "{model} 不支持{task},这次先用推荐模型帮你生成",
@@ -70,19 +62,9 @@ def still_working(lang: Lang) -> str:
     return STILL_WORKING(lang)
 
 
-def need_second_image(lang: Lang) -> str:
-    """A first-and-last-frame video is missing its ending picture."""
-    return NEED_SECOND_IMAGE(lang)
-
-
 def need_prompt(lang: Lang) -> str:
     """A request that never says what to show ("做一个视频", "10秒")."""
     return NEED_PROMPT(lang)
-
-
-def need_image(lang: Lang) -> str:
-    """The user asked to animate a picture but sent none."""
-    return NEED_IMAGE(lang)
 
 
 def model_not_for_task(lang: Lang, model_name: str, task_type: TaskType) -> str:

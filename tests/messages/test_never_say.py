@@ -140,7 +140,7 @@ def _notes(lang: Lang) -> Iterator[tuple[str, str]]:
         yield "too_many_jobs", m.too_many_jobs(lang, limit)
     yield "prompt_too_long", m.prompt_too_long(lang, max_chars=1500, model_name="Wan 2.6")
     simple: tuple[Callable[[Lang], str], ...] = (
-        m.still_working, m.need_second_image, m.need_image, m.need_prompt, m.nothing_to_retry, m.ok_no_retry,
+        m.still_working, m.need_prompt, m.nothing_to_retry, m.ok_no_retry,
         m.internal_error, m.delivery_fallback,
     )  # fmt: skip
     for function in simple:

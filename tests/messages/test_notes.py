@@ -2,8 +2,6 @@ from messages import (
     delivery_fallback,
     internal_error,
     model_not_for_task,
-    need_image,
-    need_second_image,
     nothing_to_retry,
     ok_no_retry,
     prompt_too_long,
@@ -35,13 +33,6 @@ def test_model_not_for_task_says_which_task_and_the_fallback() -> None:
     assert (
         en == "Sora 2 Pro doesn't do first-and-last-frame video, so I'll use the recommended model this time"
     )
-
-
-def test_missing_images() -> None:
-    assert need_image("zh") == "请先发一张图片,再告诉我想让它怎么动"
-    assert need_image("en") == "Please send a picture first, then tell me how it should move"
-    assert "两张图片" in need_second_image("zh")
-    assert "two pictures" in need_second_image("en")
 
 
 def test_retry_notes() -> None:
