@@ -209,8 +209,10 @@ class ConversationHandler:
         await self._starter.start(chat, inbound_key, request, choice)
 
     async def retry(self, chat: ChatRef, job_id: str, model_key: str, inbound_key: str) -> None:
-        """Run a failed job's request again on ``model_key`` (a "retry with" button)."""
+        """Run a failed job's request again on ``model_key`` (a "retry with" button), once per click."""
         chat = self._with_lang(chat, "")
+        if await self._redelivered(chat, inbound_key):
+            return
         await self._guard(chat, self._starter.retry(chat, job_id, model_key, inbound_key))
 
     async def set_model(

@@ -161,9 +161,7 @@ class Receiver:
         new_token = self._seen.first_time(f"click:{click.click_id}")
         new_event = self._seen.first_time(f"click:{click.event_id}")
         if not (new_token and new_event):
-            return
-        if not await self._app.jobs.claim_inbound(inbound_key, self._app.timescale.now()):
-            return
+            return  # the conversation's ledger claim guards it across restarts too
         chat = ChatRef(
             platform=PLATFORM,
             chat_id=click.chat_id,

@@ -199,3 +199,16 @@ async def test_a_structured_request_for_an_unknown_model_starts_nothing(tmp_path
         await app.conversation.request_video(alice.ref, "cli:slash-9", prompt="a lantern", model_key="nope-9")
         assert not await app.jobs.active()
     assert 'find a model called "nope-9"' in channel.texts("alice")
+
+
+async def test_a_retry_click_delivered_twice_makes_one_job(tmp_path: Path) -> None:
+    async with running_app(tmp_path) as (app, channel):
+        alice = Chat(app)
+        await alice.say("做一个小狗的视频 #fail")
+        await alice.settle()
+        failed = await app.jobs.latest(alice.ref.user_key)
+        assert failed is not None
+        for _ in range(2):  # the platform resends the click
+            await app.conversation.retry(alice.ref, failed.id, "hailuo-2.0", "cli:click-7")
+        await alice.settle()
+    assert channel.kinds("alice").count(K.NOTICE) == 2  # the original job and one retry
