@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from providers.types import (
@@ -38,8 +39,12 @@ class VideoProvider(Protocol):
         """Resolve parameters and price for ``request`` on ``offer``; spends nothing."""
         ...
 
-    async def submit(self, quote: Quote, request: GenerationRequest) -> TaskHandle:
-        """Create the task (uploading input images as needed). Charges credits."""
+    async def submit(self, quote: Quote, request: GenerationRequest, *, key: str | None = None) -> TaskHandle:
+        """Create the task (uploading input images as needed). Charges credits.
+
+        ``key`` names the intent (our job id): a provider that takes an idempotency key sends it, one
+        that can look tasks up (:class:`TaskFinder`) may use it to find this task again.
+        """
         ...
 
     async def poll(self, handle: TaskHandle) -> TaskStatus:
@@ -49,3 +54,18 @@ class VideoProvider(Protocol):
     async def aclose(self) -> None:
         """Release connections."""
         ...
+
+
+@runtime_checkable
+class TaskFinder(Protocol):
+    """A provider that can look up a task whose create answer was lost: reconciliation.
+
+    ``find_task`` returns the task created for ``key`` (or, where the API keeps no key, the task whose
+    input matches ``request`` created at or after ``since``), or ``None`` when the provider proves no
+    such task exists (nothing was paid). It raises a :class:`providers.errors.ProviderError` when it
+    cannot tell (yet): the caller asks again later or reports the job as uncertain.
+    """
+
+    async def find_task(
+        self, quote: Quote, request: GenerationRequest, *, key: str, since: datetime
+    ) -> TaskHandle | None: ...

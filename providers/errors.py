@@ -18,10 +18,13 @@ so a provider's wording never reaches a chat. ``detail`` is for logs only (never
     ├── ProviderTimeoutError           timeout               no result within the deadline
     ├── NetworkError                   network               connection refused, reset, DNS
     ├── ImageUploadError               image_upload          an input image could not be used
-    └── UnexpectedResponseError        unknown               malformed or unknown answer
+    ├── UnexpectedResponseError        unknown               malformed or unknown answer
+    └── TaskLostError                  unknown               we lost track of work the provider may have
 
 ``before_task`` tells whether the error happened before a provider task existed, i.e. whether
-retrying elsewhere can never charge twice.
+retrying elsewhere can never charge twice. A create that fails with ``before_task=False`` is
+*ambiguous*: the task may exist and be paid for, so it is reconciled (``providers.base.TaskFinder``)
+or reported as uncertain, never sent again blindly.
 """
 
 from __future__ import annotations
@@ -132,3 +135,13 @@ class ImageUploadError(ProviderError):
 
 class UnexpectedResponseError(ProviderError):
     kind = ErrorKind.UNKNOWN
+
+
+class TaskLostError(ProviderError):
+    """We lost track of work the provider may have accepted (a restart during a synchronous generation,
+    an answer lost mid-request): whether it exists must be reconciled, never assumed either way."""
+
+    kind = ErrorKind.UNKNOWN
+
+    def __init__(self, detail: str = "", *, code: str | int | None = None, before_task: bool = False) -> None:
+        super().__init__(detail, code=code, before_task=before_task)

@@ -9,10 +9,12 @@ hands that request to :class:`SyncTasks`, which runs it as an asyncio task under
 - it raised a :class:`ProviderError` with ``before_task=True``, i.e. the provider refused the work
   before accepting it (auth, credits, bad params, 429, connection refused): every poll re-raises it.
   Nothing was charged, so the caller may retry elsewhere;
-- it raised one with ``before_task=False``, i.e. the work may have been accepted (generation failed,
-  our deadline passed, connection lost mid-request, malformed answer): ``FAILED`` with its kind;
-- the id is unknown: ``FAILED`` / ``generation_failed``. A task lives only in this process's memory,
-  so after a restart its result is lost for good (the API has no way to look a generation up).
+- it raised one with ``before_task=False`` that settles it (generation failed, content policy): ``FAILED``
+  with its kind;
+- it raised one that leaves it open (connection lost mid-request, our deadline passed, a gateway's
+  502/504, a malformed answer), was cancelled (a shutdown), or the id is unknown (the process restarted:
+  a generation lives only in memory): :class:`TaskLostError`. The work may have been accepted and
+  charged, so the caller reconciles (MythIQ can look its media up) or reports it as uncertain.
 
 The shared HTTP mapping of both sync APIs lives here too (:func:`http_error`, :func:`transport_error`).
 """
@@ -40,10 +42,12 @@ from providers.errors import (
     ProviderError,
     ProviderTimeoutError,
     RateLimitedError,
+    TaskLostError,
     UnavailableError,
     UnexpectedResponseError,
 )
 from providers.types import TaskState, TaskStatus
+from providers.wire import GATEWAY_STATUSES
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +55,8 @@ DEFAULT_REQUEST_TIMEOUT_S = 600.0
 # The long request waits without a read deadline of its own: SyncTasks enforces ``timeout_s``.
 LONG_REQUEST_TIMEOUT = httpx.Timeout(None, connect=15.0)
 FINISHED_RETENTION_S = 6 * 3600.0
+# Errors after sending that leave open whether the provider accepted (and charged for) the work.
+_OPEN_KINDS = frozenset({ErrorKind.NETWORK, ErrorKind.TIMEOUT, ErrorKind.UNKNOWN, ErrorKind.UNAVAILABLE})
 
 _POLICY_WORDS = ("content policy", "content_policy", "moderation", "nsfw", "safety", "flagged")
 _CREDIT_WORDS = ("insufficient credit", "insufficient_credit", "insufficient balance", "insufficient_balance")
@@ -62,7 +68,7 @@ class SyncTasks:
     def __init__(self, provider: str, *, timeout_s: float = DEFAULT_REQUEST_TIMEOUT_S) -> None:
         self._provider = provider
         self._timeout_s = timeout_s
-        self._tasks: dict[str, asyncio.Task[TaskStatus]] = {}
+        self._tasks: dict[str, asyncio.Future[TaskStatus]] = {}
         self._finished_at: dict[str, float] = {}
 
     def start(self, request: Coroutine[Any, Any, TaskStatus]) -> str:
@@ -83,18 +89,29 @@ class SyncTasks:
         """The task's state now; re-raises an error that happened before the provider took the work."""
         task = self._tasks.get(task_id)
         if task is None:
-            return _failed(ErrorKind.GENERATION_FAILED, "unknown task id (results live in memory only)")
+            raise TaskLostError(f"{self._provider}: unknown generation {task_id} (kept in memory only)")
         if not task.done():
             return TaskStatus(state=TaskState.PROCESSING)
         if task.cancelled():
-            return _failed(ErrorKind.GENERATION_FAILED, "request cancelled")
+            raise TaskLostError(f"{self._provider}: generation {task_id} was cancelled mid-request")
         error = task.exception()
         if error is None:
             return task.result()
         assert isinstance(error, ProviderError)  # _run converts everything else
         if error.before_task:
             raise error
+        if error.kind in _OPEN_KINDS:
+            raise TaskLostError(f"{self._provider}: {error.detail}", code=error.code)
         return _failed(error.kind, error.detail)
+
+    def adopt(self, status: TaskStatus) -> str:
+        """Register work found again after it was lost (reconciled); returns the id to poll it by."""
+        task_id = f"{self._provider}-{uuid.uuid4().hex}"
+        done: asyncio.Future[TaskStatus] = asyncio.get_running_loop().create_future()
+        done.set_result(status)
+        self._tasks[task_id] = done
+        self._finished_at[task_id] = time.monotonic()
+        return task_id
 
     async def aclose(self) -> None:
         """Cancel every request still running and wait for them to stop."""
@@ -160,6 +177,8 @@ def http_error(
         return UnavailableError(detail, code=code)
     if status == 500 and generating:
         return GenerationFailedError(detail, code=code)
+    if status in GATEWAY_STATUSES and generating:  # the work may be going on behind the gateway
+        return UnavailableError(detail, code=code, before_task=False)
     if status >= 500:
         return UnavailableError(detail, code=code)
     return UnexpectedResponseError(detail, code=code, before_task=not generating)

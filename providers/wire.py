@@ -6,6 +6,10 @@ import math
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
+# A gateway's answer (bad gateway, gateway timeout) to a request it may already have passed on: a create
+# answered so may have made a task.
+GATEWAY_STATUSES = frozenset({502, 504})
+
 
 def retry_after_seconds(value: object) -> float | None:
     """A ``Retry-After`` value (header or JSON field) in seconds: a number, or an HTTP date (seconds

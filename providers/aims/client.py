@@ -99,7 +99,7 @@ class AimsClient:
             unit=self.unit,
         )
 
-    async def submit(self, quote: Quote, request: GenerationRequest) -> TaskHandle:
+    async def submit(self, quote: Quote, request: GenerationRequest, *, key: str | None = None) -> TaskHandle:
         if quote.provider != self.name:
             raise BadParamsError(f"aims: quote is for {quote.provider}")
         low, high = _IMAGE_COUNTS[quote.task_type]

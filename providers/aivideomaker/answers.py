@@ -11,6 +11,7 @@ is AUTH_FAILED, TASK_NOT_FOUND or RATE_LIMITED.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from providers.errors import (
@@ -24,7 +25,7 @@ from providers.errors import (
     UnexpectedResponseError,
 )
 from providers.types import TaskState, TaskStatus
-from providers.wire import retry_after_seconds
+from providers.wire import GATEWAY_STATUSES, retry_after_seconds
 
 COMPLETED = "COMPLETED"
 _PENDING = {"SUBMITTED": TaskState.QUEUED, "PROGRESS": TaskState.PROCESSING}
@@ -59,7 +60,7 @@ def error_for(
             detail, retry_after=retry_after_seconds(retry_after), code=code, before_task=on_create
         )
     error_type = _error_type(status_code, error_code, message.lower())
-    return error_type(detail, code=code, before_task=on_create)
+    return error_type(detail, code=code, before_task=on_create and status_code not in GATEWAY_STATUSES)
 
 
 def _text(value: Any) -> str | None:
@@ -107,3 +108,29 @@ def unfinished_or_failed(state: str, record: Mapping[str, Any]) -> TaskStatus:
     message = record.get("message")
     reason = f"{_FAILED[state]}: {message}" if isinstance(message, str) and message else _FAILED[state]
     return TaskStatus(state=TaskState.FAILED, error_kind=ErrorKind.GENERATION_FAILED, error_detail=reason)
+
+
+def matches(task: Mapping[str, Any], model_id: str, body: Mapping[str, Any], since: datetime) -> bool:
+    """A listed task is the one ``body`` created: same model and inputs (an image we sent as data is
+    stored as an upload URL, so it is not compared), created at or after ``since``."""
+    created = created_at(task)
+    stored = task.get("input")
+    if task.get("model") != model_id or created is None or created < since or not isinstance(stored, Mapping):
+        return False
+    return all(stored.get(name) == value for name, value in body.items() if name != "image")
+
+
+def created_before(task: Mapping[str, Any], since: datetime) -> bool:
+    created = created_at(task)
+    return created is not None and created < since
+
+
+def created_at(task: Mapping[str, Any]) -> datetime | None:
+    value = task.get("createdAt")
+    if not isinstance(value, str):
+        return None
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)

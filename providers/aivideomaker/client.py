@@ -23,7 +23,7 @@ from providers.aivideomaker.batching import PollBatcher, Record
 from providers.aivideomaker.limiter import SlidingWindowLimiter
 from providers.aivideomaker.models import MODELS
 from providers.aivideomaker.quoting import PROVIDER_NAME, build_quote, model_for, request_body
-from providers.errors import NetworkError, UnexpectedResponseError
+from providers.errors import NetworkError, UnavailableError, UnexpectedResponseError
 from providers.types import (
     CreditUnit,
     GenerationRequest,
@@ -47,6 +47,7 @@ QUERY_WINDOW_S = 60.0
 QUERY_GUARD_S = 1.0  # added to our window: covers the delay between our clock and the server's
 POLL_GATHER_S = 0.2  # how long a first poll waits for others to join its round
 _FINISHED_KEPT = 1000
+SHORTEST_PAGE = 20  # a task list this long may be a first page (pagination is [UNK])
 
 
 class AivideomakerClient:
@@ -84,6 +85,7 @@ class AivideomakerClient:
             gather_s=POLL_GATHER_S * time_scale,
         )
         self._finished: dict[str, TaskStatus] = {}
+        self._claimed: set[str] = set()  # tasks already matched to a lost create
 
     async def __aenter__(self) -> Self:
         return self
@@ -112,10 +114,13 @@ class AivideomakerClient:
     async def quote(self, request: GenerationRequest, offer: Offer) -> Quote:
         return build_quote(request, offer)
 
-    async def submit(self, quote: Quote, request: GenerationRequest) -> TaskHandle:
+    async def submit(self, quote: Quote, request: GenerationRequest, *, key: str | None = None) -> TaskHandle:
         model = model_for(quote.ref.model_id)
         path = f"/api/v1/generate/{model.model_id}"
-        response = await self._send("POST", path, json=request_body(quote, request), creates=True)
+        headers = {"Idempotency-Key": key} if key else None  # later API versions honour it; harmless before
+        response = await self._send(
+            "POST", path, json=request_body(quote, request), creates=True, headers=headers
+        )
         task_id = self._read(response, on_create=True).get("taskId")
         if not isinstance(task_id, str) or not task_id:
             raise UnexpectedResponseError("create answer without taskId", before_task=False)
@@ -140,6 +145,32 @@ class AivideomakerClient:
         if status.done:
             self._remember(task_id, status)
         return status
+
+    async def find_task(
+        self, quote: Quote, request: GenerationRequest, *, key: str, since: datetime
+    ) -> TaskHandle | None:
+        """A task whose create answer was lost, from ``GET /api/v1/tasks`` (newest first): same model,
+        prompt and parameters, created since ``since``, not claimed before. ``None`` only when the list
+        is short or reaches back past ``since``: a long list of newer tasks may be one page of many (no
+        pagination is documented), so then this raises."""
+        await self.query_limiter.acquire()
+        listed = self._read(await self._send("GET", "/api/v1/tasks"), on_create=False).get("tasks")
+        if not isinstance(listed, list):
+            raise UnexpectedResponseError("task list without tasks", before_task=False)
+        body = request_body(quote, request)
+        tasks = [task for task in listed if isinstance(task, Mapping)]
+        for task in tasks:
+            if answers.matches(task, quote.ref.model_id, body, since) and task["id"] not in self._claimed:
+                self._claimed.add(task["id"])
+                log.warning("aivideomaker task %s found for a lost create", task["id"])
+                return TaskHandle(
+                    provider=self.name, task_id=task["id"], quote=quote, created_at=datetime.now(UTC)
+                )
+        if tasks and not any(answers.created_before(task, since) for task in tasks):
+            raise UnavailableError(
+                "aivideomaker: the task list may not reach back far enough", before_task=False
+            )
+        return None
 
     async def cancel(self, handle: TaskHandle) -> bool:
         """Cancel a task still SUBMITTED; ``False`` when the provider refuses (no longer SUBMITTED)."""
@@ -174,12 +205,18 @@ class AivideomakerClient:
         return self._read(await self._send("GET", path), on_create=False)
 
     async def _send(
-        self, method: str, path: str, *, json: dict[str, Any] | None = None, creates: bool = False
+        self,
+        method: str,
+        path: str,
+        *,
+        json: dict[str, Any] | None = None,
+        creates: bool = False,
+        headers: dict[str, str] | None = None,
     ) -> httpx.Response:
         """One request. A connection never made is ``before_task`` for a create; a 429 on a task
         endpoint pauses every query for its ``Retry-After``."""
         try:
-            response = await self._http.request(method, path, json=json)
+            response = await self._http.request(method, path, json=json, headers=headers)
         except (httpx.ConnectError, httpx.ConnectTimeout) as error:
             raise NetworkError(self._clean(f"{method} {path}: {error!r}"), before_task=creates) from None
         except httpx.HTTPError as error:

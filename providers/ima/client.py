@@ -45,6 +45,7 @@ from providers.types import (
     TaskStatus,
     TaskType,
 )
+from providers.wire import GATEWAY_STATUSES
 
 PRODUCT_LIST_PATH = "/open/v1/product/list"
 CREATE_PATH = "/open/v1/tasks/create"
@@ -127,7 +128,7 @@ class ImaClient:
             },
         )
 
-    async def submit(self, quote: Quote, request: GenerationRequest) -> TaskHandle:
+    async def submit(self, quote: Quote, request: GenerationRequest, *, key: str | None = None) -> TaskHandle:
         if quote.provider != self.name or any(key not in quote.extra for key in _QUOTE_EXTRA):
             raise BadParamsError("the quote was not made by the IMA client")
         _check_image_count(request)
@@ -198,7 +199,8 @@ class ImaClient:
             exc.before_task = stage is _Stage.BEFORE
             raise
         except ProviderError as exc:
-            exc.before_task = stage is not _Stage.AFTER
+            passed_on = stage is _Stage.CREATE and response.status_code in GATEWAY_STATUSES
+            exc.before_task = stage is not _Stage.AFTER and not passed_on
             raise
 
 

@@ -97,7 +97,7 @@ class MediaioClient:
         """Only with an image host: Media.io itself takes public https URLs only."""
         return self._image_host is not None
 
-    async def submit(self, quote: Quote, request: GenerationRequest) -> TaskHandle:
+    async def submit(self, quote: Quote, request: GenerationRequest, *, key: str | None = None) -> TaskHandle:
         model = _model(quote.ref, quote.task_type)
         if self._image_host is not None:
             request = await with_public_urls(request, self._image_host)  # ImageUploadError: before any task

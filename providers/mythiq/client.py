@@ -13,7 +13,7 @@ is false (users' videos stay out of the public gallery); no balance endpoint is 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -45,6 +45,8 @@ DEFAULT_BASE_URL = "https://api.mythiq.ai/v1"
 DEFAULT_MODELS_TTL_S = 300.0
 PAGE_LIMIT = 100
 MAX_PAGES = 20
+FIND_LIMIT = 100  # the newest media looked through for a lost generation
+CLOCK_SLACK = timedelta(minutes=2)
 _UPLOAD_REFUSALS = (400, 413, 415, 422)
 
 
@@ -72,6 +74,8 @@ class MythiqClient:
             headers={"Accept": "application/json"},
         )
         self._tasks = SyncTasks(self.name, timeout_s=request_timeout_s)
+        self._generation_window = timedelta(seconds=request_timeout_s) + CLOCK_SLACK
+        self._claimed: set[str] = set()  # media already matched to a lost generation
         self._routing = routing
         self._models: Expiring[str, list[MythiqModel]] = Expiring(self._fetch_models, models_ttl_s)
 
@@ -108,7 +112,7 @@ class MythiqClient:
             unit=self.unit,
         )
 
-    async def submit(self, quote: Quote, request: GenerationRequest) -> TaskHandle:
+    async def submit(self, quote: Quote, request: GenerationRequest, *, key: str | None = None) -> TaskHandle:
         if quote.provider != self.name:
             raise BadParamsError(f"mythiq: quote is for {quote.provider}")
         needed = 1 if quote.task_type is TaskType.IMAGE_TO_VIDEO else 0
@@ -123,9 +127,40 @@ class MythiqClient:
     async def poll(self, handle: TaskHandle) -> TaskStatus:
         return self._tasks.status(handle.task_id)
 
+    async def find_task(
+        self, quote: Quote, request: GenerationRequest, *, key: str, since: datetime
+    ) -> TaskHandle | None:
+        """A generation lost in a restart, from ``GET /v1/media`` (newest first): the first video of
+        ours with the same prompt, made since ``since``, not claimed before. While a generation begun
+        then may still be running, "not listed" proves nothing and this raises; after, ``None``."""
+        params = {"user": "me", "media": "video", "sort": "newest", "limit": str(FIND_LIMIT)}
+        result = result_of(json_body(await self._send("GET", "/media", params=params)), "/media")
+        medias = result.get("medias")
+        if not isinstance(medias, list):
+            raise UnexpectedResponseError("mythiq /media: no medias list", before_task=False)
+        for media in medias:
+            if isinstance(media, dict) and self._is_ours(media, request.prompt, since):
+                self._claimed.add(str(media.get("id")))
+                task_id = self._tasks.adopt(video_status({"data": [media]}))
+                return TaskHandle(
+                    provider=self.name, task_id=task_id, quote=quote, created_at=datetime.now(UTC)
+                )
+        if datetime.now(UTC) - since < self._generation_window:
+            raise UnavailableError("mythiq: not listed yet; the generation may still run", before_task=False)
+        return None
+
     async def aclose(self) -> None:
         await self._tasks.aclose()
         await self._http.aclose()
+
+    def _is_ours(self, media: dict[str, Any], prompt: str, since: datetime) -> bool:
+        created = _when(media.get("createdAt"))
+        return (
+            media.get("prompt") == prompt
+            and created is not None
+            and created >= since
+            and str(media.get("id")) not in self._claimed
+        )
 
     async def _generate(self, body: dict[str, Any]) -> TaskStatus:
         response = await self._send("POST", "/videos/generations", json=body, timeout=LONG_REQUEST_TIMEOUT)
@@ -187,6 +222,17 @@ class MythiqClient:
             return await self._http.request(method, path, headers=self._auth, **kwargs)
         except httpx.HTTPError as exc:
             raise transport_error(exc, f"mythiq {method} {path}") from None
+
+
+def _when(value: object) -> datetime | None:
+    """An ISO 8601 time (``Z`` or an offset; naive is UTC), or ``None``."""
+    if not isinstance(value, str):
+        return None
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _size(model: MythiqModel, resolution: str | None) -> str:

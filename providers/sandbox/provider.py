@@ -19,7 +19,8 @@ Demo keywords, anywhere in the prompt (case-insensitive, left out of the rendere
 Tasks survive a restart, like a real provider's: each one's record (the request, when it started,
 how long it runs) is written next to its video under ``output_dir/tasks/``. A poll for a task this
 process does not know restores it from that record and renders the clip again if it was cut off;
-a task with no record answers ``FAILED`` (``generation_failed``) rather than raising.
+a task with no record answers ``FAILED`` (``generation_failed``) rather than raising. A task created
+with an intent key is named after it, so ``find_task`` can tell whether a lost create made one.
 """
 
 from __future__ import annotations
@@ -169,7 +170,7 @@ class SandboxProvider:
             unit=self.unit,
         )
 
-    async def submit(self, quote: Quote, request: GenerationRequest) -> TaskHandle:
+    async def submit(self, quote: Quote, request: GenerationRequest, *, key: str | None = None) -> TaskHandle:
         keywords = demo_keywords(request.prompt)
         if "fail-policy" in keywords:
             raise ContentPolicyError("sandbox demo keyword #fail-policy")
@@ -177,7 +178,7 @@ class SandboxProvider:
             raise UnavailableError("sandbox demo keyword #fail-busy")
         _check_images(request)
         scene = await asyncio.to_thread(load_scene, request)  # ImageUploadError: before any task exists
-        task_id = f"sbx_{self._ids.getrandbits(64):016x}"
+        task_id = _task_id(key) if key else f"sbx_{self._ids.getrandbits(64):016x}"
         eta = _SPECS_BY_KEY[quote.model_key].eta if quote.model_key in _SPECS_BY_KEY else DEFAULT_ETA
         record = _Record(
             request=request,
@@ -246,6 +247,15 @@ class SandboxProvider:
         self._tasks[task_id] = task
         return task
 
+    async def find_task(
+        self, quote: Quote, request: GenerationRequest, *, key: str, since: datetime
+    ) -> TaskHandle | None:
+        """The task created for ``key``, from its record (the sandbox names tasks after their key)."""
+        task_id = _task_id(key)
+        if task_id not in self._tasks and not await asyncio.to_thread(self._record_path(task_id).is_file):
+            return None
+        return TaskHandle(provider=self.name, task_id=task_id, quote=quote, created_at=datetime.now(UTC))
+
     async def poll(self, handle: TaskHandle) -> TaskStatus:
         task = self._tasks.get(handle.task_id) or await self._restore(handle.task_id)
         if task is None:
@@ -281,6 +291,11 @@ class SandboxProvider:
             task.stop.set()
         pending = [task.render for task in self._tasks.values() if task.render is not None]
         await asyncio.gather(*pending, return_exceptions=True)
+
+
+def _task_id(key: str) -> str:
+    """A task id derived from the intent key, so a lost create can be found again."""
+    return "sbx_" + hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
 def _check_images(request: GenerationRequest) -> None:

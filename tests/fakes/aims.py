@@ -103,6 +103,8 @@ class FakeAims:
     requests: list[Recorded] = field(default_factory=list)
     uploads: dict[str, bytes] = field(default_factory=dict)
     in_flight: int = 0
+    throttle_generations: int = 0  # the next N generation requests get 429 (nothing is generated)
+    throttle_retry_after: str | None = None  # their Retry-After header, or none at all
     _hits: list[float] = field(default_factory=list)
     _closing: asyncio.Event | None = None
 
@@ -144,6 +146,10 @@ class FakeAims:
         if len(self._hits) > self.rate_limit_per_min:
             wait = max(1, round(60 - (now - self._hits[0])))
             return _error(429, "Rate limit exceeded", headers={"Retry-After": str(wait)})
+        if self.throttle_generations and request.method == "POST" and request.path.endswith("/generate"):
+            self.throttle_generations -= 1
+            headers = {"Retry-After": self.throttle_retry_after} if self.throttle_retry_after else None
+            return _error(429, "Rate limit exceeded", headers=headers)
         response: web.StreamResponse = await handler(request)
         return response
 

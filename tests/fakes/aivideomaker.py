@@ -105,6 +105,8 @@ class FakeAivideomaker:
         self.malformed_json = False  # every successful answer is broken JSON
         self.list_limit: int | None = None  # the list shows only the newest N tasks
         self.delay_s = 0.0  # every answer waits this long (client timeouts)
+        self.create_answer_delay_s = 0.0  # a create makes its task at once, then waits this long to answer
+        self.drop_next_create_answers = 0  # the next N creates make their task, then drop the connection
         self.tasks: dict[str, FakeTask] = {}
         self.requests: list[RecordedRequest] = []
         self.query_times: list[float] = []  # arrival of every /api/v1/tasks* request
@@ -266,6 +268,12 @@ class FakeAivideomaker:
         self.tasks[task_id] = FakeTask(
             task_id, key, model, stored_input, cost, time.monotonic(), _iso_now(), will_fail
         )
+        if self.create_answer_delay_s:
+            await asyncio.sleep(self.create_answer_delay_s)
+        if self.drop_next_create_answers > 0:  # made and charged; the answer never arrives
+            self.drop_next_create_answers -= 1
+            assert request.transport is not None
+            request.transport.close()
         url = f"{PUBLIC_BASE}/api/v1/tasks/{task_id}"
         return self._json(
             {

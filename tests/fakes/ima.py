@@ -26,6 +26,8 @@ changes between calls), ``balance``, ``latency_s`` (client timeouts), or by a ke
   HTTP 503, HTTP 500 ``{code: 500}``, or truncated JSON
 - ``ima-poll-429`` / ``ima-poll-503`` / ``ima-poll-malformed``: the task's first detail poll does so
 - ``ima-cover-url``: the finished media names its thumbnail ``cover_url`` (v1.0.2 script), not ``cover``
+- ``ima-lost-answer`` / ``ima-gateway-504``: the task is created and charged, then the connection drops
+  before the answer, or a gateway answers HTTP 504 (an ambiguous create: IMA has no task lookup)
 """
 
 from __future__ import annotations
@@ -95,7 +97,7 @@ class FakeIma:
         queued_s: float = 0.05,
         processing_s: float = 0.1,
         empty_url_s: float = 0.05,
-        retry_after_s: int = 7,
+        retry_after_s: int | None = 7,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.api_key = api_key
@@ -227,6 +229,11 @@ class FakeIma:
             poll_faults=[fault for word, fault in POLL_FAULTS.items() if word in words],
         )
         self.tasks[task.id] = task
+        if "ima-lost-answer" in words:  # created and charged, then the connection drops: no answer
+            assert request.transport is not None
+            request.transport.close()
+        if "ima-gateway-504" in words:  # created and charged, but a gateway timed out in between
+            return web.Response(status=504, text="<html>504 Gateway Time-out</html>")
         now_ms = int(time.time() * 1000)
         data = {"id": task.id, "biz_id": f"biz_{task.id[5:]}", "task_type": task.category, "medias": []}
         timing = {"generate_count": n, "created_at": now_ms, "timeout_at": now_ms + 600_000}

@@ -166,14 +166,16 @@ _REFUSALS = {
 }
 
 
-def fault_response(fault: Fault, retry_after_s: int) -> web.Response:
-    """The canned answer for ``fault`` (the same codes and texts the validating paths use)."""
+def fault_response(fault: Fault, retry_after_s: int | None) -> web.Response:
+    """The canned answer for ``fault`` (the same codes and texts the validating paths use); a 429
+    carries ``Retry-After`` unless ``retry_after_s`` is ``None``."""
     if fault in _REFUSALS:
         code, message, status = _REFUSALS[fault]
         return answer(code, message, status=status)
     if fault is Fault.RATE_LIMITED:
         response = answer(429, "Too many requests", status=429)
-        response.headers["Retry-After"] = str(retry_after_s)
+        if retry_after_s is not None:
+            response.headers["Retry-After"] = str(retry_after_s)
         return response
     if fault is Fault.MALFORMED:
         return web.Response(status=200, text='{"code": 0, "data": {"id": ', content_type="application/json")

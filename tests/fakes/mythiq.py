@@ -3,7 +3,8 @@
 Faithful to the reference: Bearer auth, ``{success:false, message, code, param?, retry_after?}``
 errors, the three-step presigned upload (``POST /v1/media/upload``, ``PUT`` raw bytes to the presigned
 URL, ``PUT /v1/media/:id``), per-minute and concurrent-generation limits, and a synchronous
-``POST /v1/videos/generations`` that answers after ``delay_s``. Our choices where the reference is
+``POST /v1/videos/generations`` that answers after ``delay_s`` (its video then listed by ``GET /v1/media``,
+even when the client went away meanwhile). Our choices where the reference is
 [UNK] (documented in ``providers/mythiq``): the ``GET /v1/models`` shape, the video answer (like the
 image answer), the error codes below, HTTP 402 for an empty balance, 500 when every upstream failed.
 
@@ -18,6 +19,7 @@ import secrets
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
@@ -91,7 +93,10 @@ class FakeMythiq:
     models: list[dict[str, Any]] = field(default_factory=default_models)
     requests: list[Recorded] = field(default_factory=list)
     uploads: dict[str, Upload] = field(default_factory=dict)
+    media: list[dict[str, Any]] = field(default_factory=list)  # finished videos, oldest first
     in_flight: int = 0
+    throttle_generations: int = 0  # the next N generation requests get 429 (nothing is generated)
+    throttle_retry_after: int | None = None  # their ``retry_after`` field, or none at all
     _hits: list[float] = field(default_factory=list)
     _closing: asyncio.Event | None = None
 
@@ -99,6 +104,7 @@ class FakeMythiq:
         app = web.Application(middlewares=[self._gate])
         app.router.add_get("/v1/models", self._list_models)
         app.router.add_post("/v1/videos/generations", self._generate)
+        app.router.add_get("/v1/media", self._list_media)
         app.router.add_post("/v1/media/upload", self._start_upload)
         app.router.add_put("/v1/media/{id}", self._complete_upload)
         app.router.add_put("/storage/{id}", self._store)
@@ -128,6 +134,10 @@ class FakeMythiq:
             if len(self._hits) > self.rate_limit_per_min:
                 wait = max(1, round(60 - (now - self._hits[0])))
                 return _error(429, "Rate limit exceeded", "rate_limit_exceeded", retry_after=wait)
+        if self.throttle_generations and request.path == "/v1/videos/generations":
+            self.throttle_generations -= 1
+            extra = {"retry_after": self.throttle_retry_after} if self.throttle_retry_after else {}
+            return _error(429, "Too many requests", "rate_limit_exceeded", **extra)
         response: web.StreamResponse = await handler(request)
         return response
 
@@ -138,6 +148,21 @@ class FakeMythiq:
         page = int(request.query.get("page", 0))
         chunk = self.models[page * limit : (page + 1) * limit]
         return web.json_response({"result": {"total": len(self.models), "models": chunk}, "success": True})
+
+    # -- media ---------------------------------------------------------------------------------
+
+    async def _list_media(self, request: web.Request) -> web.Response:
+        """``GET /v1/media``: the account's media, ``sort`` newest (default here) or oldest, paged."""
+        query = request.query
+        limit, page = min(int(query.get("limit", 25)), 100), int(query.get("page", 0))
+        found = [m for m in self.media if query.get("media") in (None, m["media"])]
+        if query.get("user") not in (None, "me", "u_test"):
+            found = []
+        if query.get("sort", "newest") == "newest":
+            found = found[::-1]
+        chunk = [m | {"modelSlug": f"{m['model']}:latest", "providerName": "Upstream A"} for m in found]
+        result = {"total": len(found), "medias": chunk[page * limit : (page + 1) * limit]}
+        return web.json_response({"result": result, "success": True})
 
     # -- uploads -------------------------------------------------------------------------------
 
@@ -248,10 +273,11 @@ class FakeMythiq:
             "provider": "upstream-a",
             "prompt": prompt,
             "size": body.get("size", "1080p"),
-            "createdAt": "2025-03-25T12:00:00Z",
+            "createdAt": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         }
         if "[no-url]" in prompt:
             del media["url"]
+        self.media.append(media)
         stats: dict[str, Any] = {
             "setupTime": 120,
             "processingTime": 350,

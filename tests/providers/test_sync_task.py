@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from providers import sync_task
-from providers.errors import ErrorKind, RateLimitedError
+from providers.errors import ErrorKind, RateLimitedError, TaskLostError
 from providers.sync_task import SyncTasks, http_error
 from providers.types import TaskState, TaskStatus
 
@@ -29,18 +29,32 @@ async def _settle(tasks: SyncTasks, task_id: str) -> None:
         try:
             if tasks.status(task_id).done:
                 return
-        except RateLimitedError:
+        except (RateLimitedError, TaskLostError):
             return
         await asyncio.sleep(0)
 
 
-async def test_a_crash_in_the_request_is_an_unknown_failure() -> None:
+async def test_a_crash_in_the_request_leaves_the_work_open() -> None:
     tasks = SyncTasks("demo")
     task_id = tasks.start(_crash())
     await _settle(tasks, task_id)
-    status = tasks.status(task_id)
-    assert (status.state, status.error_kind) == (TaskState.FAILED, ErrorKind.UNKNOWN)
+    with pytest.raises(TaskLostError):  # sent, maybe accepted: reconciled, never called a failure
+        tasks.status(task_id)
     assert task_id.startswith("demo-")
+
+
+async def test_adopted_work_answers_its_status() -> None:
+    tasks = SyncTasks("demo")
+    found = TaskStatus(state=TaskState.SUCCEEDED, progress=100, video_url="https://cdn.example.com/v.mp4")
+    task_id = tasks.adopt(found)
+    assert tasks.status(task_id) == found and task_id.startswith("demo-")
+
+
+def test_a_gateway_answer_to_a_generation_leaves_it_open() -> None:
+    for status in (502, 504):
+        error = http_error(status, "gateway", generating=True)
+        assert error.kind is ErrorKind.UNAVAILABLE and not error.before_task
+    assert http_error(503, "busy", generating=True).before_task  # refused: nothing was taken
 
 
 async def test_refusals_are_reraised_on_every_poll() -> None:
@@ -60,7 +74,8 @@ async def test_finished_tasks_are_forgotten_after_the_retention(monkeypatch: pyt
     await asyncio.sleep(0)  # let the done callback note the finish time
     monkeypatch.setattr(sync_task, "FINISHED_RETENTION_S", -1.0)
     tasks.start(_done())
-    assert tasks.status(old).error_kind is ErrorKind.GENERATION_FAILED
+    with pytest.raises(TaskLostError):
+        tasks.status(old)
     await tasks.aclose()
 
 

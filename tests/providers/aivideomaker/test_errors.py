@@ -51,7 +51,6 @@ FAILED: dict[str, Any] = {"status": "FAILED", "message": "Something went wrong"}
         (422, "<html>unprocessable</html>", BadParamsError),
         (200, FAILED, BadParamsError),  # refused in the body, no known reason
         (500, FAILED, UnavailableError),
-        (502, "<html>bad gateway</html>", UnavailableError),
         (302, None, UnexpectedResponseError),
     ],
 )
@@ -67,6 +66,16 @@ async def test_create_errors(
         await start(client, text_request())
     assert type(caught.value) is error_type and caught.value.before_task  # nothing was created
     assert fake.tasks == {}
+
+
+@pytest.mark.parametrize("status", [502, 504])
+async def test_a_gateway_answer_to_a_create_is_ambiguous(
+    client: AivideomakerClient, fake: FakeAivideomaker, status: int
+) -> None:
+    fake.answer_next(status, "<html>bad gateway</html>", scope="create")
+    with pytest.raises(UnavailableError) as caught:
+        await start(client, text_request())
+    assert not caught.value.before_task  # the gateway may have passed it on: reconciled, never re-sent
 
 
 async def test_create_rate_limited(client: AivideomakerClient, fake: FakeAivideomaker) -> None:
