@@ -26,6 +26,14 @@ class DeliveryError(Exception):
     """A reply could not be shown at all (the adapter already tried its fallbacks)."""
 
 
+class ChatUnreachable(DeliveryError):
+    """The platform says we can never post in this chat (the bot was removed, blocked, lost access).
+
+    Raised by an adapter only for such permanent refusals; a job that meets it before the provider's
+    create ends there, so nothing is paid for a chat nobody can read.
+    """
+
+
 class Outbox:
     """The channels of the running adapters, by platform."""
 

@@ -119,11 +119,11 @@ class ConversationHandler:
             case Generate():
                 await self._starter.generate(intent, chat, inbound_key)
             case SetModel():
-                await self._prefs.set_model(intent, chat, inbound_key)
+                await self._prefs.set_model(intent, chat)
             case Choice(index=index):
-                await self._prefs.pick(index, chat, inbound_key)
+                await self._prefs.pick(index, chat)
             case Affirm():
-                await self._starter.affirm(chat, inbound_key)
+                await self._starter.affirm(chat)
             case Deny():
                 self._s.dialogue.clear(chat.user_key)
                 await self._s.say(chat, ok_no_retry(lang))
@@ -213,14 +213,14 @@ class ConversationHandler:
         chat = self._with_lang(chat, "")
         if await self._redelivered(chat, inbound_key):
             return
-        await self._guard(chat, self._starter.retry(chat, job_id, model_key, inbound_key))
+        await self._guard(chat, self._starter.retry(chat, job_id, model_key))
 
     async def set_model(
         self, chat: ChatRef, model_key: str, task_type: TaskType | None, inbound_key: str
     ) -> None:
         """Remember ``model_key`` for ``task_type`` (all the task types it does when ``None``)."""
         chat = self._with_lang(chat, "")
-        await self._guard(chat, self._prefs.set_key(chat, model_key, task_type, inbound_key))
+        await self._guard(chat, self._prefs.set_key(chat, model_key, task_type))
 
     async def show_prefs(self, chat: ChatRef) -> None:
         chat = self._with_lang(chat, "")

@@ -1,50 +1,39 @@
 """The generation flow: seed 001 Steps 1-4 as transitions of a job's state machine.
 
 RECEIVED -> QUOTED -> NOTIFIED -> SUBMITTING -> RUNNING -> SUCCEEDED -> DELIVERED, and FAILED from any
-step before the end. Each user-visible step is recorded in ``job.delivered`` once shown, so it is never
-shown twice. Timers (poll, progress) come from :class:`JobScheduler`; one lock per job keeps ticks of
-the same job in order.
+step before the end; RUNNING -> LATE past the deadline (a slow late check); SUBMITTING -> UNCERTAIN
+when a create may have happened and cannot be checked (:mod:`handlers.reconciling`); UNREACHABLE when
+the chat refuses the notice for good, before anything is ordered. Each user-visible step is recorded
+in ``job.delivered`` once shown, so it is never shown twice. Timers come from :class:`JobScheduler`;
+one lock per job keeps ticks of the same job in order.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Collection, Coroutine, Mapping
+from collections.abc import Awaitable, Callable, Collection, Coroutine, Mapping
 from typing import Any
 
 from handlers import replies
-from handlers.channel import Outbox
+from handlers.channel import ChatUnreachable, Outbox
+from handlers.creating import CreateAttempts
 from handlers.jobs import Job, JobState, JobStore, Step
+from handlers.polling import LATE_CHECK_EVERY_S, PollBackoff, late_check_over
+from handlers.reconciling import CannotTell, reconcile
 from handlers.remembering import remember_model
 from handlers.scheduling import JobScheduler
-from handlers.timing import TimeScale
+from handlers.timing import TimeScale, utc_now
 from messages.reply import Reply
 from prefs import PreferenceStore
 from providers.base import VideoProvider
 from providers.catalogue import Catalogue
-from providers.errors import ErrorKind, ProviderError, RateLimitedError, UnexpectedResponseError
-from providers.types import TaskState, TaskStatus
+from providers.errors import ErrorKind, ProviderError, TaskLostError, UnexpectedResponseError
+from providers.types import TaskHandle, TaskState, TaskStatus
 
 log = logging.getLogger(__name__)
 
-# Errors of a poll that say nothing about the task: keep polling until these repeat too often.
-TRANSIENT_POLL_ERRORS = frozenset(
-    {ErrorKind.NETWORK, ErrorKind.RATE_LIMITED, ErrorKind.UNAVAILABLE, ErrorKind.UNKNOWN, ErrorKind.TIMEOUT}
-)
-MAX_POLL_FAILURES = 8
-# Errors before a task exists that another provider of the same model may well not have.
-FAILOVER_KINDS = frozenset(
-    {
-        ErrorKind.UNAVAILABLE,
-        ErrorKind.NETWORK,
-        ErrorKind.RATE_LIMITED,
-        ErrorKind.AUTH,
-        ErrorKind.INSUFFICIENT_CREDITS,
-        ErrorKind.UNKNOWN,
-    }
-)
-RATE_LIMIT_PATIENCE_S = 20  # a 429 asking us to wait at most this long (virtual s) is waited out once
+DEFAULT_GRACE_S = 20.0  # real seconds a shutdown lets creates in flight finish
 
 
 class GenerationFlow:
@@ -69,46 +58,86 @@ class GenerationFlow:
         self._scheduler = scheduler
         self._timescale = timescale
         self._locks: dict[str, asyncio.Lock] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._backoff = PollBackoff(timescale)
+        self._attempts: dict[str, CreateAttempts] = {}  # per job until it ends: refusals come by poll too
+        self._stopping = False
 
-    # -- Step 1: quote, pre-notify, submit ------------------------------------------------------
+    # -- admission, resume, shutdown -----------------------------------------------------------------
 
-    async def launch(self, job: Job) -> None:
-        """Record a new job, then run its first steps in the background."""
-        await self._jobs.add(job)
+    async def admit(self, job: Job, *, max_working: int) -> bool:
+        """Record a new job if its user is under the limit (one ledger transaction), then run it.
+
+        False when the user is at the limit (nothing recorded); :class:`handlers.jobs.DuplicateJob`
+        when its inbound key already made a job.
+        """
+        if not await self._jobs.admit(job, max_working=max_working):
+            return False
         self._spawn(self._start_safely(job), f"start:{job.id}")
+        return True
 
     async def resume(self, *, platforms: Collection[str], user_key: str | None = None) -> int:
         """Pick up every unfinished job of ``platforms`` after a restart; returns how many.
 
         Polling resumes (progress counts from the job's original start), a video that finished while we
-        were down is delivered, steps already shown are not shown again. A job stopped while the
-        provider's create was under way is never created again blindly (it may exist and be paid for):
-        it ends with a friendly "please try again".
+        were down is delivered, steps already shown are not shown again, and a job stopped while the
+        provider's create was under way is reconciled (never created again blindly).
         """
         resumed = 0
         for job in await self._jobs.active(user_key):
             if job.chat.platform not in platforms:
                 continue
             resumed += 1
-            if job.state is JobState.SUBMITTING:
-                log.warning("job %s: stopped during create; not created again", job.id)
-                self._spawn(self._fail_safely(job.id, ErrorKind.UNKNOWN), f"interrupted:{job.id}")
-            elif job.state is JobState.RUNNING:
+            if job.state is JobState.RUNNING:
                 self._watch(job)
                 self._spawn(self.poll(job.id), f"poll:{job.id}")
+            elif job.state is JobState.LATE:
+                self._scheduler.watch_late(
+                    job.id, every_s=LATE_CHECK_EVERY_S, on_poll=self._tracked(self.poll)
+                )
             elif job.state is JobState.SUCCEEDED:
                 self._spawn(self._deliver_safely(job.id), f"deliver:{job.id}")
             else:
                 self._spawn(self._start_safely(job), f"start:{job.id}")
         return resumed
 
-    async def _start_safely(self, job: Job) -> None:
+    async def drain(self, grace_s: float = DEFAULT_GRACE_S) -> None:
+        """Stop: no new work; give creates in flight ``grace_s`` real seconds, then cancel what is left.
+
+        Every job keeps its recorded state, so the next start resumes it; nobody is told "failed"
+        because we stopped. Call before the provider clients are closed.
+        """
+        self._stopping = True
+        self._scheduler.shutdown()
+        pending = {task for task in self._tasks if not task.done()}
+        if pending:
+            log.info("waiting up to %.0f s for %d jobs in flight", grace_s, len(pending))
+            _, pending = await asyncio.wait(pending, timeout=grace_s)
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+            log.info("%d jobs will resume at the next start", len(pending))
+
+    async def _start_safely(self, job: Job, refused: ProviderError | None = None) -> None:
         try:
-            await self.start(job)
+            await self.start(job, refused=refused)
         except Exception:
             log.exception("job %s: unexpected error while starting", job.id)
-            await self._fail_safely(job.id, ErrorKind.UNKNOWN)
+            await self._end_unexpectedly(job.id)
+
+    async def _end_unexpectedly(self, job_id: str) -> None:
+        """A bug stopped the job: fail it, unless its create may have happened (then it is uncertain)."""
+        async with self._lock(job_id):
+            job = await self._jobs.get(job_id)
+            if job is None or job.finished:
+                return
+            if job.state is JobState.SUBMITTING:
+                await self._uncertain(job, ErrorKind.UNKNOWN)
+            elif job.state in (JobState.RUNNING, JobState.LATE):
+                return  # the task exists: polling goes on
+            else:
+                await self._fail(job, ErrorKind.UNKNOWN)
 
     async def _deliver_safely(self, job_id: str) -> None:
         async with self._lock(job_id):
@@ -116,45 +145,60 @@ class GenerationFlow:
             if job is not None and job.state is JobState.SUCCEEDED:
                 await self.deliver_success(job)
 
-    async def _fail_safely(self, job_id: str, kind: ErrorKind) -> None:
-        async with self._lock(job_id):
-            job = await self._jobs.get(job_id)
-            if job is not None and not job.finished:
-                await self._fail(job, kind)
+    # -- Step 1: quote, pre-notify, create -------------------------------------------------------------
 
-    async def start(self, job: Job) -> None:
+    async def start(self, job: Job, *, refused: ProviderError | None = None) -> None:
         """Carry a recorded job forward, from whatever state it is in, until its provider task exists.
 
-        An error before a task exists moves the job to the next provider offering the same model
-        (failover, told in one short line); a short rate limit is waited out once first. Once a task
-        exists there is no failover: that could charge twice.
+        A refusal before a task exists is waited out once when short, then moves the job to the next
+        provider of the same model (failover, told in one line), else is retried a few times with
+        backoff (:mod:`handlers.creating`). An ambiguous create is reconciled, never re-sent blindly.
+        ``refused``: a synchronous provider's refusal that arrived by poll (the job is back at NOTIFIED).
         """
         async with self._lock(job.id):
-            waited = False
-            while True:
+            attempts = self._attempts.setdefault(job.id, CreateAttempts())
+            if refused is not None and not await self._after_refusal(job, refused, attempts):
+                return
+            if job.state is JobState.SUBMITTING and not await self._reconciled(job):
+                return  # resumed mid-create and uncertain: told, recorded, nothing more to do
+            while job.state is not JobState.RUNNING:
                 try:
                     await self._to_task(job)
-                    break
-                except RateLimitedError as exc:
-                    if not waited and exc.before_task and (exc.retry_after or 0) <= RATE_LIMIT_PATIENCE_S:
-                        waited = True
-                        await asyncio.sleep(self._timescale.real(exc.retry_after or 0))
-                        if job.state is JobState.SUBMITTING:
-                            job.advance(JobState.NOTIFIED)  # the create was refused: ask again
-                        continue
-                    if await self._fail_over(job, exc):
-                        continue
-                    await self._fail(job, exc.kind)
+                except ChatUnreachable:
+                    await self._unreachable(job)
                     return
                 except ProviderError as exc:
-                    log.info(
-                        "job %s failed before a task existed: %s (%s)", job.id, exc.kind.value, exc.detail
-                    )
-                    if await self._fail_over(job, exc):
-                        continue
-                    await self._fail(job, exc.kind)
-                    return
+                    if job.state is JobState.SUBMITTING and not exc.before_task:
+                        log.warning("job %s: the create's outcome is unknown (%s)", job.id, exc.kind.value)
+                        job.error_kind = exc.kind
+                        if not await self._reconciled(job):
+                            return
+                        if job.handle is not None:  # found: it runs
+                            break
+                        exc.before_task = True  # proven: nothing was created, so it is a refusal
+                    if not await self._after_refusal(job, exc, attempts):
+                        return
         self._watch(job)
+
+    async def _after_refusal(self, job: Job, exc: ProviderError, attempts: CreateAttempts) -> bool:
+        """Nothing was created: True to try again (waited, moved or backed off), False once failed."""
+        log.info(
+            "job %s: %s refused before a task existed: %s (%s)", job.id, job.provider, exc.kind, exc.detail
+        )
+        if job.state is JobState.SUBMITTING:
+            job.advance(JobState.NOTIFIED)  # the create was refused: ask again
+            await self._jobs.save(job)
+        wait_s = attempts.short_wait(exc)
+        if wait_s is None and await self._fail_over(job, exc):
+            attempts.moved()
+            return True
+        if wait_s is None:
+            wait_s = attempts.backoff(exc)
+        if wait_s is None:
+            await self._fail(job, exc.kind)
+            return False
+        await asyncio.sleep(self._timescale.real(wait_s))
+        return True
 
     async def _to_task(self, job: Job) -> None:
         """The steps before the task exists: quote, pre-notify, create (each resumable)."""
@@ -170,17 +214,44 @@ class GenerationFlow:
             if job.quote is None or job.quote.provider != job.provider:  # moved here by a failover
                 job.quote = await provider.quote(job.request, job.offer)
                 await self._announce_failover(job)
+            job.submitted_at = utc_now()
             job.advance(JobState.SUBMITTING)
+            await self._jobs.save(job)  # from here on the task may exist: a restart reconciles
+            try:
+                handle = await provider.submit(job.quote, job.request, key=job.id)
+            except ProviderError:
+                raise
+            except Exception as exc:  # a bug mid-create: whether it reached the provider is unknown
+                log.exception("job %s: unexpected error during the create", job.id)
+                raise UnexpectedResponseError(repr(exc), before_task=False) from exc
+            self._running(job, handle)
             await self._jobs.save(job)
-            handle = await provider.submit(job.quote, job.request)
-            job.handle = handle
-            job.quote = handle.quote
-            job.advance(JobState.RUNNING)
-            await self._jobs.save(job)
+
+    async def _reconciled(self, job: Job) -> bool:
+        """Settle a create that may have happened. True: go on (task found, or proven absent)."""
+        try:
+            handle = await reconcile(self._providers[job.provider], job, self._timescale)
+        except CannotTell as exc:
+            log.warning("job %s: %s", job.id, exc)
+            await self._uncertain(job, job.error_kind or ErrorKind.UNKNOWN)
+            return False
+        if handle is None:
+            job.advance(JobState.NOTIFIED)  # proven not created: the create may be sent again
+        else:
+            self._running(job, handle)
+        await self._jobs.save(job)
+        return True
+
+    @staticmethod
+    def _running(job: Job, handle: TaskHandle) -> None:
+        job.handle = handle
+        job.quote = handle.quote
+        job.error_kind = None
+        job.advance(JobState.RUNNING)
 
     async def _fail_over(self, job: Job, exc: ProviderError) -> bool:
         """Move to the next offer of the same model if the error allows it; False when it does not."""
-        if not (exc.before_task and exc.kind in FAILOVER_KINDS and job.alternates):
+        if not (exc.before_task and CreateAttempts.may_fail_over(exc) and job.alternates):
             return False
         following, job.alternates = job.alternates[0], job.alternates[1:]
         log.warning(
@@ -191,8 +262,6 @@ class GenerationFlow:
         job.offer = job.offer.model_copy(update={"ref": following.ref})
         job.eta = following.eta
         job.quote = None
-        if job.state is JobState.SUBMITTING:
-            job.advance(JobState.NOTIFIED)
         await self._jobs.save(job)
         return True
 
@@ -205,9 +274,10 @@ class GenerationFlow:
         await self._jobs.save(job)
 
     async def _notify(self, job: Job) -> None:
+        """Step 1. A chat that refuses it for good raises :class:`ChatUnreachable`: nothing is ordered."""
         reply = await replies.notice(job, self._catalogue)
         job.started_at = self._timescale.now()
-        job.status_message_id = await self._send(job, reply)
+        job.status_message_id = await self._send(job, reply, permanent_errors=True)
         job.delivered.add(Step.NOTICE)
         job.advance(JobState.NOTIFIED)
         await self._jobs.save(job)
@@ -217,11 +287,11 @@ class GenerationFlow:
             job.id,
             poll_every_s=job.poll_every_s,
             progress_every_s=job.progress_every_s,
-            on_poll=self.poll,
-            on_progress=self.report_progress,
+            on_poll=self._tracked(self.poll),
+            on_progress=self._tracked(self.report_progress),
         )
 
-    # -- Step 2: progress --------------------------------------------------------------------------
+    # -- Step 2: progress ------------------------------------------------------------------------------
 
     async def report_progress(self, job_id: str) -> None:
         """Send ``P = min(95, floor(elapsed / max * 100))``, frozen at 95 % past the estimate."""
@@ -235,24 +305,29 @@ class GenerationFlow:
                 job.status_message_id = message_id
                 await self._jobs.save(job)
 
-    # -- polling, timeout --------------------------------------------------------------------------
+    # -- polling, timeout, late check --------------------------------------------------------------------
 
     async def poll(self, job_id: str) -> None:
-        """One poll tick: time out, keep waiting, or finish the job."""
+        """One poll tick: finish the job, keep waiting, time out into the late check, or back off."""
         async with self._lock(job_id):
             job = await self._jobs.get(job_id)
-            if job is None or job.state is not JobState.RUNNING or job.handle is None:
+            if job is None or job.state not in (JobState.RUNNING, JobState.LATE) or job.handle is None:
                 self._scheduler.forget(job_id)
+                return
+            if self._backoff.waiting(job.id):
+                await self._check_deadline(job)
                 return
             try:
                 status = await self._providers[job.provider].poll(job.handle)
             except ProviderError as exc:
                 await self._poll_failed(job, exc)
                 return
-            except Exception as exc:  # a bug, or a provider no longer configured: never hang the job
+            except Exception as exc:  # a bug, or a provider no longer configured: keep the task
                 log.exception("job %s: unexpected error while polling", job.id)
                 await self._poll_failed(job, UnexpectedResponseError(repr(exc), before_task=False))
                 return
+            self._backoff.clear(job.id)
+            had_failures, job.poll_failures = job.poll_failures, 0
             if status.state is TaskState.SUCCEEDED and status.video_url:
                 await self._succeed(job, status)
             elif status.state is TaskState.SUCCEEDED:  # "done" without a video is no success
@@ -261,46 +336,72 @@ class GenerationFlow:
             elif status.state is TaskState.FAILED:
                 log.info("job %s: task failed: %s", job.id, status.error_detail)
                 await self._fail(job, status.error_kind or ErrorKind.GENERATION_FAILED)
-            elif self._overdue(job):
-                await self._fail(job, ErrorKind.TIMEOUT)
-            elif job.poll_failures:
-                job.poll_failures = 0
+            elif not await self._check_deadline(job) and had_failures:
                 await self._jobs.save(job)
 
-    def _overdue(self, job: Job) -> bool:
-        return job.started_at is not None and self._timescale.elapsed(job.started_at) > job.timeout_s
-
     async def _poll_failed(self, job: Job, exc: ProviderError) -> None:
-        job.poll_failures += 1
-        log.warning("job %s: poll %d failed: %s", job.id, job.poll_failures, exc.kind.value)
-        if self._overdue(job):
-            await self._fail(job, ErrorKind.TIMEOUT)
-        elif exc.kind in TRANSIENT_POLL_ERRORS and job.poll_failures < MAX_POLL_FAILURES:
+        """Never the end of a task that exists: back off and ask again, until the deadline and after."""
+        if exc.before_task:  # a synchronous provider refused the work before accepting it: no task
+            self._scheduler.forget(job.id)
+            job.handle = None
+            job.advance(JobState.NOTIFIED)
             await self._jobs.save(job)
-        else:
-            await self._fail(job, exc.kind)
+            self._spawn(self._start_safely(job, exc), f"start:{job.id}")
+            return
+        if isinstance(exc, TaskLostError) and job.state is JobState.RUNNING:
+            self._scheduler.forget(job.id)
+            job.error_kind = exc.kind
+            job.advance(JobState.SUBMITTING)  # whether it exists is reconciled
+            await self._jobs.save(job)
+            self._spawn(self._start_safely(job), f"reconcile:{job.id}")
+            return
+        job.poll_failures += 1
+        wait_s = self._backoff.failed(job)
+        level = logging.ERROR if exc.kind is ErrorKind.AUTH else logging.WARNING
+        log.log(
+            level, "job %s: poll %d failed (%s); next in %.0f s", job.id, job.poll_failures, exc.kind, wait_s
+        )
+        if not await self._check_deadline(job):
+            await self._jobs.save(job)
 
-    # -- Step 3: success ---------------------------------------------------------------------------
+    async def _check_deadline(self, job: Job) -> bool:
+        """Past the deadline: the timeout message and the late check. True when the job moved on."""
+        if job.state is JobState.LATE:
+            if late_check_over(job, self._timescale):
+                log.warning("job %s: no video within the late check; given up", job.id)
+                await self._fail(job, ErrorKind.TIMEOUT)
+                return True
+            return False
+        if job.started_at is None or self._timescale.elapsed(job.started_at) <= job.timeout_s:
+            return False
+        reply = await replies.failure_notice(job, ErrorKind.TIMEOUT, self._catalogue)
+        await self._tell(job, Step.FAILURE, reply, replace=job.status_message_id)
+        job.error_kind = ErrorKind.TIMEOUT
+        job.advance(JobState.LATE)
+        await self._jobs.save(job)
+        self._scheduler.watch_late(job.id, every_s=LATE_CHECK_EVERY_S, on_poll=self._tracked(self.poll))
+        return True
+
+    # -- Step 3: success ---------------------------------------------------------------------------------
 
     async def _succeed(self, job: Job, status: TaskStatus) -> None:
         self._scheduler.forget(job.id)
+        if job.state is JobState.LATE:
+            await self._tell(job, Step.LATE_NOTE, replies.late_note(job))
+            job.status_message_id = None  # the failure card stays; the video comes as a new message
         job.video_url = status.video_url
         job.cover_url = status.cover_url
         job.duration_s = status.duration_s
+        job.error_kind = None
         job.advance(JobState.SUCCEEDED)
         await self._jobs.save(job)
         await self.deliver_success(job)
 
     async def deliver_success(self, job: Job) -> None:
         """The video first (inline player), then the link as text; each step once."""
-        if Step.VIDEO not in job.delivered:
-            actual = self._timescale.elapsed(job.started_at) if job.started_at else 0.0
-            await self._send(job, replies.video(job, actual), replace=job.status_message_id)
-            job.delivered.add(Step.VIDEO)
-            await self._jobs.save(job)
-        if Step.LINK not in job.delivered:
-            await self._send(job, replies.link(job))
-            job.delivered.add(Step.LINK)
+        actual = self._timescale.elapsed(job.started_at) if job.started_at else 0.0
+        await self._tell(job, Step.VIDEO, replies.video(job, actual), replace=job.status_message_id)
+        await self._tell(job, Step.LINK, replies.link(job))
         if job.remember and job.quote is not None:
             await remember_model(
                 self._prefs,
@@ -313,36 +414,89 @@ class GenerationFlow:
                 provider=job.provider,
                 now=self._timescale.now(),
             )
-        job.advance(JobState.DELIVERED)
-        await self._jobs.save(job)
-        self._locks.pop(job.id, None)
+        await self._end(job, JobState.DELIVERED)
 
-    # -- Step 4: failure ---------------------------------------------------------------------------
+    # -- Step 4 and the other ends -----------------------------------------------------------------------
 
     async def _fail(self, job: Job, kind: ErrorKind) -> None:
-        self._scheduler.forget(job.id)
         job.error_kind = kind
         if Step.FAILURE not in job.delivered:
             reply = await replies.failure_notice(job, kind, self._catalogue)
-            await self._send(job, reply, replace=job.status_message_id)
-            job.delivered.add(Step.FAILURE)
-        job.advance(JobState.FAILED)
+            await self._tell(job, Step.FAILURE, reply, replace=job.status_message_id)
+        await self._end(job, JobState.FAILED)
+
+    async def _uncertain(self, job: Job, kind: ErrorKind) -> None:
+        """The create may have happened and cannot be checked: say so plainly, never re-send."""
+        log.warning(
+            "job %s: UNCERTAIN: a %s create may exist and be charged; check the provider's console",
+            job.id,
+            job.provider,
+        )
+        job.error_kind = kind
+        await self._tell(job, Step.UNCERTAIN, replies.uncertain(job), replace=job.status_message_id)
+        await self._end(job, JobState.UNCERTAIN)
+
+    async def _unreachable(self, job: Job) -> None:
+        log.warning("job %s: the chat %s refuses our messages; nothing was ordered", job.id, job.chat.chat_id)
+        await self._end(job, JobState.UNREACHABLE)
+
+    async def _end(self, job: Job, state: JobState) -> None:
+        self._scheduler.forget(job.id)
+        self._backoff.clear(job.id)
+        self._attempts.pop(job.id, None)
+        job.advance(state)
         await self._jobs.save(job)
         self._locks.pop(job.id, None)
 
-    # -- plumbing ----------------------------------------------------------------------------------
+    # -- plumbing ----------------------------------------------------------------------------------------
 
-    async def _send(self, job: Job, reply: Reply, *, replace: str | None = None) -> str | None:
+    async def _tell(self, job: Job, step: Step, reply: Reply, *, replace: str | None = None) -> None:
+        """Show a step once: recorded right after the send, so a restart repeats at most this one."""
+        if step in job.delivered:
+            return
+        await self._send(job, reply, replace=replace)
+        job.delivered.add(step)
+        await self._jobs.save(job)
+
+    async def _send(
+        self, job: Job, reply: Reply, *, replace: str | None = None, permanent_errors: bool = False
+    ) -> str | None:
+        """Show ``reply``; trouble is logged, never raised, but for a chat gone for good when asked."""
         try:
             return await self._outbox.send(job.chat, reply, replace=replace)
+        except ChatUnreachable:
+            if permanent_errors:
+                raise
+            log.warning("job %s: the chat no longer takes our messages (%s)", job.id, reply.kind.value)
+            return None
         except Exception:
             log.exception("job %s: could not deliver %s", job.id, reply.kind.value)
             return None
 
     def _spawn(self, work: Coroutine[Any, Any, None], name: str) -> None:
+        if self._stopping:
+            work.close()  # recorded: the next start resumes it
+            return
         task = asyncio.create_task(work, name=name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    def _tracked(self, tick: Callable[[str], Awaitable[None]]) -> Callable[[str], Awaitable[None]]:
+        """A timer tick that a shutdown waits for like any other work in flight."""
+
+        async def run(job_id: str) -> None:
+            if self._stopping:
+                return
+            current = asyncio.current_task()
+            if current is not None:
+                self._tasks.add(current)
+            try:
+                await tick(job_id)
+            finally:
+                if current is not None:
+                    self._tasks.discard(current)
+
+        return run
 
     def _lock(self, job_id: str) -> asyncio.Lock:
         return self._locks.setdefault(job_id, asyncio.Lock())

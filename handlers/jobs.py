@@ -28,24 +28,35 @@ class JobState(StrEnum):
     NOTIFIED = "notified"  # step 1 delivered: model, ETA, cost
     SUBMITTING = "submitting"  # the provider's create is being called
     RUNNING = "running"  # the provider task exists; polling, step 2 progress
+    LATE = "late"  # past its deadline and the user told so; a slow late check still looks for the video
     SUCCEEDED = "succeeded"  # the video exists; step 3 being delivered
     DELIVERED = "delivered"  # step 3 done (video, then link)  -- final
-    FAILED = "failed"  # step 4 done (reason, alternatives) -- final
+    FAILED = "failed"  # step 4 done (reason, alternatives); nothing is paid for  -- final
+    UNCERTAIN = "uncertain"  # the create may have happened (and been paid) but could not be checked -- final
+    UNREACHABLE = "unreachable"  # the chat refused the notice for good; nothing was ordered -- final
 
 
+S = JobState
 TRANSITIONS: dict[JobState, frozenset[JobState]] = {
-    JobState.RECEIVED: frozenset({JobState.QUOTED, JobState.FAILED}),
-    JobState.QUOTED: frozenset({JobState.NOTIFIED, JobState.FAILED}),
-    JobState.NOTIFIED: frozenset({JobState.SUBMITTING, JobState.FAILED}),
-    # SUBMITTING -> NOTIFIED: the create was refused before a task existed and the job moved to the next
-    # provider offering the model (failover); it is quoted and announced again, then submitted.
-    JobState.SUBMITTING: frozenset({JobState.RUNNING, JobState.FAILED, JobState.NOTIFIED}),
-    JobState.RUNNING: frozenset({JobState.SUCCEEDED, JobState.FAILED}),
-    JobState.SUCCEEDED: frozenset({JobState.DELIVERED, JobState.FAILED}),
-    JobState.DELIVERED: frozenset(),
-    JobState.FAILED: frozenset(),
+    S.RECEIVED: frozenset({S.QUOTED, S.FAILED}),
+    S.QUOTED: frozenset({S.NOTIFIED, S.FAILED, S.UNREACHABLE}),
+    S.NOTIFIED: frozenset({S.SUBMITTING, S.FAILED, S.UNREACHABLE}),
+    # SUBMITTING -> NOTIFIED: the create was refused before a task existed (a failover, a retry, or a
+    # reconciliation that proved nothing was created); SUBMITTING -> UNCERTAIN: it may exist, unchecked.
+    S.SUBMITTING: frozenset({S.RUNNING, S.FAILED, S.NOTIFIED, S.UNCERTAIN}),
+    # RUNNING -> NOTIFIED: a synchronous provider refused the work before accepting it (no task);
+    # RUNNING -> SUBMITTING: it lost track of the work (a restart): the create is reconciled again.
+    S.RUNNING: frozenset({S.SUCCEEDED, S.FAILED, S.LATE, S.NOTIFIED, S.SUBMITTING}),
+    S.LATE: frozenset({S.SUCCEEDED, S.FAILED}),
+    S.SUCCEEDED: frozenset({S.DELIVERED, S.FAILED}),
+    S.DELIVERED: frozenset(),
+    S.FAILED: frozenset(),
+    S.UNCERTAIN: frozenset(),
+    S.UNREACHABLE: frozenset(),
 }
-FINAL_STATES = frozenset({JobState.DELIVERED, JobState.FAILED})
+FINAL_STATES = frozenset({S.DELIVERED, S.FAILED, S.UNCERTAIN, S.UNREACHABLE})
+# Jobs that count towards a user's limit: every unfinished one but a late check, which costs nothing more.
+WORKING_STATES = frozenset(JobState) - FINAL_STATES - {S.LATE}
 
 
 class InvalidTransition(Exception):
@@ -63,6 +74,8 @@ class Step(StrEnum):
     VIDEO = "video"
     LINK = "link"
     FAILURE = "failure"
+    LATE_NOTE = "late_note"  # "it finished after all", before a late video
+    UNCERTAIN = "uncertain"  # "it may have been ordered; we could not check"
 
 
 def new_job_id() -> str:
@@ -100,6 +113,7 @@ class Job(BaseModel):
     poll_failures: int = 0
     created_at: datetime = Field(default_factory=utc_now)
     started_at: datetime | None = None  # when the user was told it started (step 1)
+    submitted_at: datetime | None = None  # when the provider's create was last sent (real UTC)
     finished_at: datetime | None = None
     updated_at: datetime = Field(default_factory=utc_now)
 
@@ -118,6 +132,11 @@ class Job(BaseModel):
     @property
     def finished(self) -> bool:
         return self.state in FINAL_STATES
+
+    @property
+    def working(self) -> bool:
+        """Counts towards the user's limit of jobs at a time."""
+        return self.state in WORKING_STATES
 
     def advance(self, to: JobState) -> None:
         """Move to ``to`` if the state machine allows it."""
@@ -186,6 +205,14 @@ class JobStore(Protocol):
 
     async def add(self, job: Job) -> None: ...
 
+    async def admit(self, job: Job, *, max_working: int) -> bool:
+        """Record a new job in one transaction with the check of its user's limit.
+
+        False (nothing recorded) when the user already has ``max_working`` working jobs;
+        :class:`DuplicateJob` when another job has its inbound key (one job per intent).
+        """
+        ...
+
     async def save(self, job: Job) -> None: ...
 
     async def get(self, job_id: str) -> Job | None: ...
@@ -233,15 +260,26 @@ class MemoryJobStore:
 
     async def add(self, job: Job) -> None:
         async with self._lock:
-            holder = next((j for j in self._jobs.values() if j.inbound_key == job.inbound_key), None)
-            if holder is not None and holder.id != job.id:
-                raise DuplicateJob(f"{job.inbound_key} already made {holder.id}")
-            before = self._jobs.get(job.id)
-            self._jobs[job.id] = job.model_copy(deep=True)
-            note = Milestones.of(job).note_since(Milestones.of(before) if before else None)
-            if note is not None:
-                event = JobEvent(at=utc_now(), state=job.state, note=note)
-                self._events.setdefault(job.id, []).append(event)
+            self._store(job)
+
+    def _store(self, job: Job) -> None:
+        holder = next((j for j in self._jobs.values() if j.inbound_key == job.inbound_key), None)
+        if holder is not None and holder.id != job.id:
+            raise DuplicateJob(f"{job.inbound_key} already made {holder.id}")
+        before = self._jobs.get(job.id)
+        self._jobs[job.id] = job.model_copy(deep=True)
+        note = Milestones.of(job).note_since(Milestones.of(before) if before else None)
+        if note is not None:
+            event = JobEvent(at=utc_now(), state=job.state, note=note)
+            self._events.setdefault(job.id, []).append(event)
+
+    async def admit(self, job: Job, *, max_working: int) -> bool:
+        async with self._lock:
+            working = sum(1 for j in _of_user(self._jobs.values(), job.user_key) if j.working)
+            if working >= max_working:
+                return False
+            self._store(job)
+            return True
 
     async def save(self, job: Job) -> None:
         await self.add(job)

@@ -28,7 +28,7 @@ class PreferenceDesk:
         self._s = services
         self._starter = starter
 
-    async def set_model(self, intent: SetModel, chat: ChatRef, inbound_key: str) -> None:
+    async def set_model(self, intent: SetModel, chat: ChatRef) -> None:
         """用XXX / 以后都用XXX / 用最好的 save; 用便宜的 alone applies to the next request only.
 
         Right after a failure the same words also retry the failed request on that model.
@@ -40,7 +40,7 @@ class PreferenceDesk:
             cheapest = await self._s.catalogue.cheapest(task_type)
             await self._s.say(chat, cheapest_once(lang, cheapest.name if cheapest else ""))
             if failed and cheapest:
-                await self._starter.retry(chat, failed.id, cheapest.key, inbound_key)
+                await self._starter.retry(chat, failed.id, cheapest.key)
             else:
                 self._s.dialogue.use_cheapest_next(chat.user_key)
             return
@@ -63,19 +63,17 @@ class PreferenceDesk:
             chat, pref_saved(lang, saved.name) if intent.remember else pref_switched(lang, saved.name)
         )
         if failed and saved.task_type is failed.request.task_type:
-            await self._starter.retry(chat, failed.id, saved.key, inbound_key)
+            await self._starter.retry(chat, failed.id, saved.key)
 
-    async def pick(self, index: int, chat: ChatRef, inbound_key: str) -> None:
+    async def pick(self, index: int, chat: ChatRef) -> None:
         """A number answering "换个模型": save the chosen model (and retry a failed request with it)."""
         choices = self._s.dialogue.get(chat.user_key).choices
         if not 1 <= index <= len(choices):
             await self._s.say(chat, help_text(lang_of(chat)))
             return
-        await self.set_key(chat, choices[index - 1], None, inbound_key)
+        await self.set_key(chat, choices[index - 1], None)
 
-    async def set_key(
-        self, chat: ChatRef, model_key: str, task_type: TaskType | None, inbound_key: str
-    ) -> None:
+    async def set_key(self, chat: ChatRef, model_key: str, task_type: TaskType | None) -> None:
         """Save ``model_key`` for ``task_type`` (every task type it does when ``None``)."""
         lang = lang_of(chat)
         failed = await self._starter.retry_target(chat)
@@ -92,7 +90,7 @@ class PreferenceDesk:
             return
         await self._s.say(chat, pref_saved(lang, saved.name))
         if failed and await self._s.catalogue.entry(model_key, failed.request.task_type):
-            await self._starter.retry(chat, failed.id, model_key, inbound_key)
+            await self._starter.retry(chat, failed.id, model_key)
 
     async def offer_models(self, chat: ChatRef) -> None:
         """换个模型: the models with their prices, numbered."""

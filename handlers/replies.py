@@ -7,11 +7,13 @@ from messages import (
     Alternative,
     failover_note,
     failure,
+    late_delivery_note,
     pre_notification,
     progress,
     progress_percent,
     retry_button_label,
     success_caption,
+    uncertain_order,
     video_link,
 )
 from messages.reply import Button, Lang, Reply, ReplyKind, Selection
@@ -121,3 +123,17 @@ async def failure_notice(job: Job, kind: ErrorKind, catalogue: Catalogue) -> Rep
     )
     text = failure(lang, kind=kind, model_family=job.family, alternatives=alternatives)
     return Reply(kind=ReplyKind.FAILURE, text=text, job_id=job.id, buttons=buttons)
+
+
+def uncertain(job: Job) -> Reply:
+    """The create may have happened (and been charged) but could not be checked: said plainly, no buttons."""
+    return Reply(
+        kind=ReplyKind.FAILURE, text=uncertain_order(lang_of(job), job.request.prompt), job_id=job.id
+    )
+
+
+def late_note(job: Job) -> Reply:
+    """A video that timed out turned up during the late check: one line before it."""
+    return Reply(
+        kind=ReplyKind.TEXT, text=late_delivery_note(lang_of(job), job.request.prompt), job_id=job.id
+    )

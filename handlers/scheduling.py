@@ -41,6 +41,11 @@ class JobScheduler:
         self._add(f"poll:{job_id}", poll_every_s, on_poll, job_id)
         self._add(f"progress:{job_id}", progress_every_s, on_progress, job_id)
 
+    def watch_late(self, job_id: str, *, every_s: float, on_poll: Tick) -> None:
+        """Only a slow poll timer for ``job_id`` (a late check); its progress timer is stopped."""
+        self.forget(job_id)
+        self._add(f"poll:{job_id}", every_s, on_poll, job_id)
+
     def every(self, name: str, every_s: float, tick: Callable[[], Awaitable[None]]) -> None:
         """A housekeeping timer (real seconds, not scaled), e.g. pruning old jobs daily."""
         self._scheduler.add_job(

@@ -19,6 +19,7 @@ from messages import (
     prompt_too_long,
     provider_lacks_model,
     provider_needs_image_links,
+    still_working,
     too_many_jobs,
 )
 from messages.reply import Selection
@@ -95,10 +96,6 @@ class Starter:
                 chat, prompt_too_long(lang, max_chars=spec.max_prompt_chars, model_name=spec.name)
             )
             return
-        if len(await self._s.jobs.active(chat.user_key)) >= self._s.max_jobs_per_user:
-            await self._s.say(chat, too_many_jobs(lang, self._s.max_jobs_per_user))
-            return
-        self._s.dialogue.clear(chat.user_key)
         job = Job(
             inbound_key=inbound_key,
             chat=chat,
@@ -116,9 +113,17 @@ class Starter:
             timeout_s=max(spec.timeout_s, entry.eta.max_s + TIMEOUT_SLACK_S),
         )
         try:
-            await self._s.flow.launch(job)
-        except DuplicateJob:
-            log.info("message %s already made a job; not starting another", inbound_key)
+            admitted = await self._s.flow.admit(job, max_working=self._s.max_jobs_per_user)
+        except DuplicateJob:  # a second click of one retry button, a redelivery: one job per intent
+            log.info("%s already made a job; not starting another", inbound_key)
+            earlier = await self._s.jobs.by_inbound(inbound_key)
+            if earlier is not None and not earlier.finished:
+                await self._s.say(chat, still_working(lang))
+            return
+        if not admitted:
+            await self._s.say(chat, too_many_jobs(lang, self._s.max_jobs_per_user))
+            return
+        self._s.dialogue.clear(chat.user_key)
 
     async def _route(
         self, choice: ModelChoice, request: GenerationRequest, pin: str | None
@@ -132,8 +137,12 @@ class Starter:
                 return entry
         return await catalogue.route(choice.entry.key, request)
 
-    async def retry(self, chat: ChatRef, job_id: str, model_key: str, inbound_key: str) -> None:
-        """Run a job's request again on ``model_key`` (a "retry with" button, "yes", a model name)."""
+    async def retry(self, chat: ChatRef, job_id: str, model_key: str) -> None:
+        """Run a job's request again on ``model_key`` (a "retry with" button, "yes", a model name).
+
+        Once per job and model: the new job's inbound key is ``retry:<job>:<model>``, so a second click
+        (a new callback token, a new interaction) or a "yes" after the click starts nothing.
+        """
         job = await self._s.jobs.get(job_id)
         if job is None:
             await self._s.say(chat, nothing_to_retry(lang_of(chat)))
@@ -142,9 +151,8 @@ class Starter:
         if entry is None:
             await self._s.say(chat, no_model_available(lang_of(chat), job.request.task_type))
             return
-        await self.start(
-            chat, inbound_key, job.request, ModelChoice(entry, Selection.EXPLICIT, remember=True)
-        )
+        intent_key = f"retry:{job.id}:{entry.key}"
+        await self.start(chat, intent_key, job.request, ModelChoice(entry, Selection.EXPLICIT, remember=True))
 
     async def retry_target(self, chat: ChatRef) -> Job | None:
         """The user's newest job if it failed recently: what "yes" or a model name would retry."""
@@ -153,7 +161,7 @@ class Starter:
             return None
         return latest if utc_now() - latest.finished_at < FORGET_AFTER else None
 
-    async def affirm(self, chat: ChatRef, inbound_key: str) -> None:
+    async def affirm(self, chat: ChatRef) -> None:
         """ "Yes" after a failure: retry on the first alternative that failure named."""
         failed = await self.retry_target(chat)
         if failed is None or failed.error_kind is None:
@@ -166,4 +174,4 @@ class Starter:
         if not alternatives:
             await self._s.say(chat, no_model_available(lang_of(chat), task_type))
             return
-        await self.retry(chat, failed.id, alternatives[0].key, inbound_key)
+        await self.retry(chat, failed.id, alternatives[0].key)

@@ -34,6 +34,7 @@ from messages.notes import (
     still_working,
     too_many_jobs,
 )
+from messages.outcomes import late_delivery_note, uncertain_order
 from messages.platform import (
     attachment_not_image,
     attachment_too_large,
@@ -83,6 +84,7 @@ __all__ = [
     "help_text",
     "image_received",
     "internal_error",
+    "late_delivery_note",
     "minutes",
     "minutes_range_text",
     "model_not_for_task",
@@ -111,6 +113,7 @@ __all__ = [
     "task_label",
     "too_many_jobs",
     "trait_label",
+    "uncertain_order",
     "unsupported_message",
     "video_link",
 ]

@@ -77,5 +77,5 @@ class Chat:
         """Wait until none of this user's jobs is running."""
         async with asyncio.timeout(timeout_s):
             await asyncio.sleep(0)
-            while await self.app.jobs.active(self.ref.user_key):
+            while any(j.working for j in await self.app.jobs.active(self.ref.user_key)):
                 await asyncio.sleep(0.01)

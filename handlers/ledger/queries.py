@@ -10,13 +10,26 @@ import sqlite3
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
-from handlers.jobs import FINAL_STATES, DuplicateJob, Job, JobEvent, JobState, Milestones, Step
+from handlers.jobs import (
+    FINAL_STATES,
+    WORKING_STATES,
+    DuplicateJob,
+    Job,
+    JobEvent,
+    JobState,
+    Milestones,
+    Step,
+)
 from handlers.ledger.schema import transaction
 from providers.errors import ErrorKind
 
 _FINAL = tuple(sorted(state.value for state in FINAL_STATES))
 _NOT_FINAL = f"state NOT IN ({', '.join('?' * len(_FINAL))})"
 _IS_FINAL = f"state IN ({', '.join('?' * len(_FINAL))})"
+_WORKING = tuple(sorted(state.value for state in WORKING_STATES))
+_COUNT_WORKING = (
+    f"SELECT count(*) FROM jobs WHERE user_key = ? AND state IN ({', '.join('?' * len(_WORKING))})"
+)
 _UPSERT_JOB = """
     INSERT INTO jobs (id, inbound_key, user_key, state, created_at, updated_at, finished_at, record)
     VALUES (:id, :inbound_key, :user_key, :state, :created_at, :updated_at, :finished_at, :record)
@@ -58,20 +71,36 @@ class JobRow:
         )
 
 
+def admit_job(
+    conn: sqlite3.Connection, row: JobRow, milestones: Milestones, at: datetime, max_working: int
+) -> bool:
+    """One transaction: count the user's working jobs, and record this one if they are under the limit."""
+    with transaction(conn):
+        working: int = conn.execute(_COUNT_WORKING, (row.user_key, *_WORKING)).fetchone()[0]
+        if working >= max_working:
+            return False
+        _write(conn, row, milestones, at)
+        return True
+
+
 def write_job(conn: sqlite3.Connection, row: JobRow, milestones: Milestones, at: datetime) -> None:
     """Insert or update a job; append a history event when its state or a milestone changed."""
     with transaction(conn):
-        before = _milestones(conn, row.id)
-        try:
-            conn.execute(_UPSERT_JOB, asdict(row))
-        except sqlite3.IntegrityError as exc:
-            raise DuplicateJob(f"{row.inbound_key} already made a job other than {row.id}") from exc
-        note = milestones.note_since(before)
-        if note is not None:
-            conn.execute(
-                "INSERT INTO job_events (job_id, at, state, note) VALUES (?, ?, ?, ?)",
-                (row.id, stamp(at), row.state, note),
-            )
+        _write(conn, row, milestones, at)
+
+
+def _write(conn: sqlite3.Connection, row: JobRow, milestones: Milestones, at: datetime) -> None:
+    before = _milestones(conn, row.id)
+    try:
+        conn.execute(_UPSERT_JOB, asdict(row))
+    except sqlite3.IntegrityError as exc:
+        raise DuplicateJob(f"{row.inbound_key} already made a job other than {row.id}") from exc
+    note = milestones.note_since(before)
+    if note is not None:
+        conn.execute(
+            "INSERT INTO job_events (job_id, at, state, note) VALUES (?, ?, ?, ?)",
+            (row.id, stamp(at), row.state, note),
+        )
 
 
 def _milestones(conn: sqlite3.Connection, job_id: str) -> Milestones | None:

@@ -57,6 +57,10 @@ class SqliteJobStore:
     async def add(self, job: Job) -> None:
         await self.save(job)
 
+    async def admit(self, job: Job, *, max_working: int) -> bool:
+        row, milestones, at = queries.JobRow.of(job), Milestones.of(job), utc_now()
+        return await self._run(lambda conn: queries.admit_job(conn, row, milestones, at, max_working))
+
     async def save(self, job: Job) -> None:
         row, milestones, at = queries.JobRow.of(job), Milestones.of(job), utc_now()
         await self._run(lambda conn: queries.write_job(conn, row, milestones, at))

@@ -96,7 +96,6 @@ async def test_english_and_image_url_pasted_in_text(tmp_path: Path, ima: tuple[F
         ("ima-broke a cat", "积分"),
         ("ima-429 a cat", "请求过于频繁,请稍等片刻再试"),
         ("ima-503 a cat", "当前模型暂时不可用,建议换个模型"),
-        ("ima-malformed a cat", "视频生成遇到问题,请稍后重试或换个模型试试"),
     ],
 )
 async def test_every_failure_is_translated_with_alternatives(
@@ -110,6 +109,16 @@ async def test_every_failure_is_translated_with_alternatives(
     assert "pts" in failure["text"]  # alternatives are priced from the live list
     for word in ("6006", "HTTP", "429", "503", "resource_status", "Error", "API"):
         assert word not in failure["text"]
+
+
+async def test_an_unreadable_create_answer_is_reported_honestly(
+    tmp_path: Path, ima: tuple[FakeIma, str]
+) -> None:
+    fake, url = ima
+    messages = await chat(tmp_path, url, "做一个视频 ima-malformed a cat\n")
+    last = messages[-1]
+    assert last["kind"] == "failure" and "可能已经下单并扣了积分" in last["text"] and not last.get("buttons")
+    assert len(fake.calls("create")) == 1  # never sent again blindly
 
 
 async def test_wrong_key_is_an_administrator_problem(tmp_path: Path, ima: tuple[FakeIma, str]) -> None:

@@ -90,7 +90,7 @@ class BuggySandbox(SandboxProvider):
             raise KeyError("credit_rules")
         return await super().quote(request, offer)
 
-    async def submit(self, quote: Quote, request: GenerationRequest) -> TaskHandle:
+    async def submit(self, quote: Quote, request: GenerationRequest, *, key: str | None = None) -> TaskHandle:
         if self.broken == "submit":
             raise TypeError("'NoneType' object is not subscriptable")
         return await super().submit(quote, request)

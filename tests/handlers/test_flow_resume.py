@@ -83,9 +83,11 @@ async def test_resume_never_creates_a_task_again_blindly(manual: Manual) -> None
     rig, fake = manual.rig, manual.fake
     job = await recorded(manual, S.SUBMITTING)
     assert await rig.flow.resume(platforms={"cli"}) == 1
-    job = await finished(rig, job.id)
-    assert job.state is S.FAILED and job.error_kind is ErrorKind.UNKNOWN
+    job = await finished(rig, job.id)  # IMA cannot look a task up: the job is honestly uncertain
+    assert job.state is S.UNCERTAIN and job.error_kind is ErrorKind.UNKNOWN
+    assert job.delivered == {Step.NOTICE, Step.UNCERTAIN}
     assert not fake.calls("create") and kinds(rig) == [K.FAILURE] and replaced(rig, K.FAILURE) == ["msg-0"]
+    assert "may already have been ordered" in replies(rig)[0].text and not replies(rig)[0].buttons
 
 
 @pytest.mark.parametrize(

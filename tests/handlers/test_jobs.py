@@ -12,6 +12,7 @@ from handlers.inbound import ChatRef
 from handlers.jobs import (
     FINAL_STATES,
     TRANSITIONS,
+    WORKING_STATES,
     InvalidTransition,
     Job,
     JobState,
@@ -80,7 +81,8 @@ def a_quote(credits: int = 25) -> Quote:
 
 def test_the_table_covers_every_state_and_final_states_are_dead_ends() -> None:
     assert set(TRANSITIONS) == set(S)
-    assert {S.DELIVERED, S.FAILED} == FINAL_STATES
+    assert {S.DELIVERED, S.FAILED, S.UNCERTAIN, S.UNREACHABLE} == FINAL_STATES
+    assert set(S) - FINAL_STATES - {S.LATE} == WORKING_STATES  # a late check holds no one up
     assert all(not TRANSITIONS[state] for state in FINAL_STATES)
     assert all(S.FAILED in TRANSITIONS[state] for state in S if state not in FINAL_STATES)
 

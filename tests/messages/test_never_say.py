@@ -145,6 +145,9 @@ def _notes(lang: Lang) -> Iterator[tuple[str, str]]:
     )  # fmt: skip
     for function in simple:
         yield function.__name__, function(lang)
+    for prompt in (PROMPTS[lang], "x" * 200):
+        yield "uncertain_order", m.uncertain_order(lang, prompt)
+        yield "late_delivery_note", m.late_delivery_note(lang, prompt)
 
 
 def _platform(lang: Lang) -> Iterator[tuple[str, str]]:
