@@ -10,6 +10,9 @@ Routing of one reply (``live`` = the job's interaction, while its token may be u
 
 A token error (10015/10062/50027 or 401) retires the token at once: never retried. A video too large
 for one upload, or any failed upload, is shown as its caption with the fallback note and its URL.
+Bot-token sends carry a ``nonce`` with ``enforce_nonce`` (one per job step), so a retried send shows
+once. When the channel and the user's DMs both refuse for good (unknown channel, no access, DMs
+closed), :class:`ChatUnreachable` tells the flow, which then orders nothing for that chat.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from bot.discord_bot.host import Host
 from bot.discord_bot.live import LiveInteraction
 from bot.discord_bot.rendering import Draft, draft_of, upload_failed_draft, video_draft
 from bot.discord_bot.videos import fetch_video
-from handlers.channel import DeliveryError
+from handlers.channel import ChatUnreachable, DeliveryError
 from handlers.inbound import ChatRef
 from messages.reply import Reply, ReplyKind
 
@@ -33,6 +36,8 @@ log = logging.getLogger(__name__)
 
 TOKEN_GONE = frozenset({10015, 10062, 50027})  # unknown webhook, unknown interaction, invalid token
 TOO_LARGE = 40005
+# Unknown channel, unknown user, missing access, cannot message this user, missing permissions.
+UNREACHABLE = frozenset({10003, 10013, 50001, 50007, 50013})
 
 Call = Callable[[], Awaitable[discord.Message | None]]
 
@@ -97,8 +102,14 @@ class DiscordChannel:
                 if posted:
                     live.shown.add(posted)
                     return posted
-        posted = await self._try("send", self._bot_send(chat, draft, reference=live is None), draft)
-        posted = posted or await self._try("direct message", self._direct(chat, draft), draft)
+        refusals: list[int] = []
+        send = self._bot_send(chat, draft, reference=live is None)
+        posted = await self._try("send", send, draft, refusals=refusals)
+        posted = posted or await self._try(
+            "direct message", self._direct(chat, draft), draft, refusals=refusals
+        )
+        if posted is None and refusals and all(code in UNREACHABLE for code in refusals):
+            raise ChatUnreachable(f"discord channel {chat.chat_id} and the user's DMs refuse us: {refusals}")
         if posted is None:
             raise DeliveryError(f"no way to show a reply in discord channel {chat.chat_id}")
         return posted
@@ -126,7 +137,7 @@ class DiscordChannel:
 
     def _bot_send(self, chat: ChatRef, draft: Draft, *, reference: bool) -> Call:
         channel = self._client.get_partial_messageable(int(chat.chat_id))
-        kwargs = draft.send_kwargs()
+        kwargs = draft.send_kwargs() | ({"nonce": draft.nonce} if draft.nonce else {})
         if reference and chat.reply_to and chat.reply_to.isdigit():
             kwargs["reference"] = discord.MessageReference(
                 message_id=int(chat.reply_to), channel_id=int(chat.chat_id), fail_if_not_exists=False
@@ -142,19 +153,29 @@ class DiscordChannel:
             dm_id = self._dms[user_id]
             if str(dm_id) == chat.chat_id:
                 return None  # already refused there
-            message = await self._client.get_partial_messageable(dm_id).send(**draft.send_kwargs())
+            kwargs = draft.send_kwargs() | ({"nonce": draft.nonce} if draft.nonce else {})
+            message = await self._client.get_partial_messageable(dm_id).send(**kwargs)
             self._elsewhere[str(message.id)] = dm_id
             return message
 
         return call
 
     async def _try(
-        self, what: str, call: Call, draft: Draft, live: LiveInteraction | None = None
+        self,
+        what: str,
+        call: Call,
+        draft: Draft,
+        live: LiveInteraction | None = None,
+        *,
+        refusals: list[int] | None = None,
     ) -> str | None:
-        """Run one way of showing ``draft``; the message id, or ``None`` when that way failed."""
+        """Run one way of showing ``draft``; the message id, or ``None`` when that way failed (its
+        Discord error code, or 0 for no answer, noted in ``refusals``)."""
         try:
             message = await call()
         except discord.HTTPException as exc:
+            if refusals is not None:
+                refusals.append(exc.code)
             if live is not None and (exc.code in TOKEN_GONE or exc.status == 401):
                 live.dead = True
             if draft.video is not None and (exc.status == 413 or exc.code == TOO_LARGE):
@@ -162,6 +183,8 @@ class DiscordChannel:
             log.warning("discord %s failed: %s/%s", what, exc.status, exc.code)
             return None
         except (aiohttp.ClientError, OSError) as exc:
+            if refusals is not None:
+                refusals.append(0)
             log.warning("discord %s failed: %s", what, type(exc).__name__)
             return None
         return str(message.id) if message is not None else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -11,10 +12,11 @@ import discord
 from bot.discord_bot.host import NO_MENTIONS
 from bot.discord_bot.views import reply_view
 from messages import delivery_fallback
-from messages.reply import Lang, Reply
+from messages.reply import Lang, Reply, ReplyKind
 
 MAX_CONTENT = 2000
 VIDEO_FILENAME = "video.mp4"
+NONCE_CHARS = 25  # Discord's limit
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class Draft:
     content: str
     view: discord.ui.View | None = None
     video: bytes | None = None
+    nonce: str | None = None  # a bot send with it is shown once however often it is retried
 
     def files(self) -> list[discord.File]:
         """A fresh upload each time (a ``discord.File`` is consumed by one request)."""
@@ -51,7 +54,19 @@ def clamp(text: str, limit: int = MAX_CONTENT) -> str:
 
 
 def draft_of(reply: Reply) -> Draft:
-    return Draft(content=clamp(reply.text), view=reply_view(reply.buttons))
+    return Draft(content=clamp(reply.text), view=reply_view(reply.buttons), nonce=nonce_of(reply))
+
+
+def nonce_of(reply: Reply, variant: str = "") -> str | None:
+    """Discord's ``nonce`` (at most 25 characters) for a job's step: ``<job id>:<kind>`` (and the text
+    for plain text, which a job may send more than once), hashed; ``variant`` tells apart another form
+    of the same step."""
+    if not reply.job_id:
+        return None
+    step = f"{reply.job_id}:{reply.kind.value}{variant}"
+    if reply.kind is ReplyKind.TEXT:
+        step += ":" + reply.text
+    return hashlib.sha256(step.encode()).hexdigest()[:NONCE_CHARS]
 
 
 def with_suffix(caption: str, *lines: str) -> str:
@@ -67,11 +82,12 @@ def is_web(url: str) -> bool:
 def video_draft(reply: Reply, video: bytes | None, lang: Lang) -> Draft:
     """The playable video: attached when we hold its bytes, else its URL (Discord unfurls a player)."""
     assert reply.video_url is not None
+    nonce = nonce_of(reply)
     if video is not None:
-        return Draft(content=clamp(reply.text), video=video)
+        return Draft(content=clamp(reply.text), video=video, nonce=nonce)
     if is_web(reply.video_url):
-        return Draft(content=with_suffix(reply.text, reply.video_url))
-    return Draft(content=with_suffix(reply.text, delivery_fallback(lang)))
+        return Draft(content=with_suffix(reply.text, reply.video_url), nonce=nonce)
+    return Draft(content=with_suffix(reply.text, delivery_fallback(lang)), nonce=nonce)
 
 
 def upload_failed_draft(reply: Reply, lang: Lang) -> Draft:
@@ -80,4 +96,4 @@ def upload_failed_draft(reply: Reply, lang: Lang) -> Draft:
     lines = [delivery_fallback(lang)]
     if is_web(reply.video_url):
         lines.append(reply.video_url)
-    return Draft(content=with_suffix(reply.text, *lines))
+    return Draft(content=with_suffix(reply.text, *lines), nonce=nonce_of(reply, ":link-only"))

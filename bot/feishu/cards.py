@@ -35,16 +35,29 @@ def done_card(lang: Lang, caption: str, video_url: str | None) -> Json:
 def failed_card(lang: Lang, text: str, buttons: tuple[Button, ...], retry_value: dict[str, str]) -> Json:
     """The status card's last state on failure: the translated reason and "retry with" buttons.
 
-    ``retry_value`` is added to each retry button's callback value (where to answer a click).
+    ``retry_value`` is added to each retry button's callback value (where to answer a click); the value
+    also carries the card's text, so a click can answer with this card, its buttons gone.
     """
     elements = [_text(text)]
     for button in buttons:
         if button.action == "retry" and button.job_id and button.model_key:
-            value = {"action": "retry", "job": button.job_id, "model": button.model_key, **retry_value}
+            value = {
+                "action": "retry",
+                "job": button.job_id,
+                "model": button.model_key,
+                "text": text,
+                **retry_value,
+            }
             elements.append(_button(button.label, {"type": "callback", "value": value}, "primary"))
         elif button.action == "open" and button.url:
             elements.extend(_open_button(lang, button.url, button.label))
     return _card(card_title_failed(lang), "red", elements)
+
+
+def clicked_card(lang: Lang, text: str, note: str) -> Json:
+    """The failure card once one of its "retry with" buttons was clicked: the reason, a note, no buttons
+    (a second click of the same card cannot start a second paid job)."""
+    return _card(card_title_failed(lang), "red", [_text(f"{text}\n\n{note}" if text else note)])
 
 
 def video_card(lang: Lang, text: str, image_key: str | None, video_url: str | None) -> Json:

@@ -4,7 +4,8 @@
 ``video`` finalises it (done, "open video") and then sends the playable video (``msg_type="media"``
 with a cover and the duration), or a card with the cover and an "open video" button when that cannot
 work; ``link`` is text; ``failure`` turns the card red with "retry with" buttons. Every send carries a
-``uuid`` made of the job id and the step, so a retried send never shows twice.
+``uuid`` made of the job id and the step, so a retried send never shows twice. A chat that refuses us
+for good (230002 bot removed, 230006, 230013, 230027, 230035) raises :class:`ChatUnreachable`.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from bot.feishu.errors import FeishuError
 from bot.feishu.patcher import CardPatcher
 from bot.feishu.settings import FeishuTuning
 from bot.feishu.video import VideoError, fetch_video, make_playable
-from handlers.channel import DeliveryError
+from handlers.channel import ChatUnreachable, DeliveryError
 from handlers.inbound import ChatRef
 from messages import delivery_fallback
 from messages.platform_feishu import offline_video_note, video_not_playable
@@ -35,9 +36,12 @@ MAX_UUID = 50  # Feishu's limit for the idempotency key
 
 
 def send_key(chat: ChatRef, reply: Reply, step: str) -> str:
-    """The ``uuid`` of a send: ``<job id>:<step>``; for other replies, the message answered and the text."""
-    if reply.job_id:
+    """The ``uuid`` of a send: ``<job id>:<step>`` (plain text adds its digest: a job may send several);
+    for other replies, the message answered and the text."""
+    if reply.job_id and reply.kind is not ReplyKind.TEXT:
         key = f"{reply.job_id}:{step}"
+    elif reply.job_id:
+        key = f"{reply.job_id}:{step}:{hashlib.sha256(reply.text.encode()).hexdigest()[:10]}"
     else:
         digest = hashlib.sha256(reply.text.encode()).hexdigest()[:10]
         key = f"{chat.reply_to or chat.chat_id}:{step}:{digest}"
@@ -80,6 +84,8 @@ class FeishuChannel:
                 case _:
                     return await self._post(chat, "text", {"text": reply.text}, send_key(chat, reply, "text"))
         except FeishuError as error:
+            if error.unreachable:
+                raise ChatUnreachable(f"feishu chat {chat.chat_id} refuses us: {error.code}") from None
             raise DeliveryError(f"feishu could not show a {reply.kind.value}: {error}") from None
 
     # -- the status card ----------------------------------------------------------------------------

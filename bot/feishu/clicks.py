@@ -28,6 +28,7 @@ class _Value(_Loose):
     model: str
     lang: Lang = "zh"
     reply_to: str = ""
+    text: str = ""  # the failure card's text, to answer the click with the card minus its buttons
 
 
 class _Action(_Loose):
@@ -63,6 +64,7 @@ class RetryClick:
     user_id: str
     reply_to: str  # the user's original message (else the card itself)
     lang: Lang
+    card_text: str = ""
 
 
 def read_click(payload: Any) -> RetryClick | None:
@@ -81,4 +83,5 @@ def read_click(payload: Any) -> RetryClick | None:
         user_id=event.operator.open_id,
         reply_to=value.reply_to or event.context.open_message_id,
         lang=value.lang,
+        card_text=value.text,
     )

@@ -5,6 +5,9 @@ from __future__ import annotations
 RATE_LIMITED = frozenset({99991400, 230020})  # back off (x-ogw-ratelimit-reset), then retry
 BAD_TOKEN = frozenset({99991663, 99991661, 99991668})  # drop the tenant token, fetch a new one, retry once
 NOT_EDITABLE = frozenset({230011, 230031})  # recalled, or older than 14 days: never patch that message again
+# Not in the group, bot ability off, user outside the app's availability, no permission, muted/blocked:
+# the chat will not take our messages, however often we try.
+UNREACHABLE = frozenset({230002, 230006, 230013, 230027, 230035})
 NETWORK = -1  # our code for "no answer at all" (connection refused, timeout, not JSON)
 
 
@@ -28,6 +31,10 @@ class FeishuError(Exception):
     @property
     def not_editable(self) -> bool:
         return self.code in NOT_EDITABLE
+
+    @property
+    def unreachable(self) -> bool:
+        return self.code in UNREACHABLE
 
     @property
     def transient(self) -> bool:

@@ -3,7 +3,8 @@
 The SDK calls these handlers synchronously (on the long connection's own thread, or inside the
 webhook request) and acks only after they return; an exception would become a 500 and a
 redelivery. So each handler converts the event to plain JSON, schedules the work on our loop with
-``call_soon_threadsafe`` and returns; a card click answers at once with a toast.
+``call_soon_threadsafe`` and returns; a card click answers at once with a toast and the card without
+its buttons (one job per click of a card; the ledger's one job per job and model guards the rest).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 import lark_oapi as lark
 from lark_oapi.event.callback.model.p2_card_action_trigger import P2CardActionTriggerResponse
 
+from bot.feishu.cards import clicked_card
 from bot.feishu.clicks import read_click
 from bot.feishu.receiver import Receiver
 from messages.platform_feishu import retrying_toast
@@ -66,8 +68,10 @@ class EventBridge:
             if click is None:
                 return P2CardActionTriggerResponse({})
             self._loop.call_soon_threadsafe(self._receiver.take_click, click)
+            toast = retrying_toast(click.lang)
+            card = clicked_card(click.lang, click.card_text, toast)  # its buttons go at the first click
             return P2CardActionTriggerResponse(
-                {"toast": {"type": "info", "content": retrying_toast(click.lang)}}
+                {"toast": {"type": "info", "content": toast}, "card": {"type": "raw", "data": card}}
             )
         except Exception:
             log.exception("card click not handed over")

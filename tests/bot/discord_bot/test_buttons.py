@@ -36,7 +36,7 @@ async def test_a_click_after_a_restart_retries_with_the_named_model(
     _, _, failed_id, model_key = custom_id.split(":")
     async with start_bot():  # a new client: only the custom id knows the job and the model
         click = await fake.click(failure.id, custom_id, by=alice)
-        retry = await finished_job(app, key(click))
+        retry = await finished_job(app, f"retry:{failed_id}:{model_key}")
     assert click.response_type == 6, "a click defers without a visible reply"
     failed = await app.jobs.get(failed_id)
     assert failed is not None and retry.model_key == model_key != failed.model_key
@@ -84,4 +84,7 @@ async def test_a_click_acknowledged_too_late_starts_nothing(
         await fake.wait_for(lambda: [c for c in fake.calls_to("callback") if str(click.id) in c.path])
         await fake.slash("help", by=alice)  # handled after the click
         await fake.wait_for(lambda: len(fake.calls_to("callback")) == 3)
-    assert await app.jobs.by_inbound(key(click)) is None and len(failure.custom_ids) == 2
+    _, _, failed_id, model_key = failure.custom_ids[0].split(":")
+    assert (
+        await app.jobs.by_inbound(f"retry:{failed_id}:{model_key}") is None and len(failure.custom_ids) == 2
+    )

@@ -49,7 +49,7 @@ class Feishu:
         """Wait until the user's jobs are finished and the fake has heard nothing for a moment."""
         async with asyncio.timeout(timeout_s):
             await asyncio.sleep(0.05)
-            while await self.app.jobs.active(f"feishu:{user}"):
+            while any(j.working for j in await self.app.jobs.active(f"feishu:{user}")):
                 await asyncio.sleep(0.02)
         await self.fake.wait_quiet(0.4)
 

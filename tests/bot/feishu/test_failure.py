@@ -27,21 +27,29 @@ async def test_failure_card_and_its_retry_button(tmp_path: Path) -> None:
         model_key = buttons[0]["behaviors"][0]["value"]["model"]
 
         click = fake.click(card.message_id, label)
+        double = json.loads(json.dumps(click))  # a double click: a new callback token and event
+        double["event"]["token"], double["header"]["event_id"] = "c-second-click", "ev-second-click"
         ack = await fake.deliver(click)
-        assert ack.code == 200 and ack.data == {
-            "toast": {"type": "info", "content": "🔄 On it, trying again"}
-        }
-        again = await fake.deliver(fake.redelivered(click))  # the same click twice: one new job
-        assert again.code == 200
+        assert ack.code == 200 and ack.data is not None
+        assert ack.data["toast"] == {"type": "info", "content": "🔄 On it, trying again"}
+        assert ack.data["card"]["type"] == "raw"  # the card answers the click: its buttons are gone
+        assert card_buttons(card.body) == [] and "Reason" in card_text(card.body)
+        assert "On it, trying again" in card_text(card.body)
+        again = await fake.deliver(fake.redelivered(click))  # the same click resent
+        second = await fake.deliver(double)  # and clicked twice before the card changed
+        assert again.code == 200 and second.code == 200
         await asyncio.sleep(0.1)
         await feishu.settle()
 
         jobs = await feishu.app.jobs.recent(user_key=f"feishu:{ALICE}")
-        assert len(jobs) == 2 and jobs[0].model_key == model_key
-        assert jobs[0].inbound_key == f"feishu:{click['event']['token']}"  # the click's own id
-        first_card, retry_card = fake.replies_to(asked)  # the retry's own card, in the same thread
+        assert len(jobs) == 2 and jobs[0].model_key == model_key  # one new job: one per job and model
+        assert jobs[0].inbound_key == f"retry:{jobs[1].id}:{model_key}"
+        cards = [m for m in fake.replies_to(asked) if m.msg_type == "interactive"]
+        first_card, retry_card = cards  # the retry's own card, in the same thread
         assert json.loads(retry_card.content)["body"] != json.loads(first_card.content)["body"]
         assert jobs[0].model_name in card_text(json.loads(retry_card.content))  # its pre-notification
+        (note,) = [m for m in fake.replies_to(asked) if m.msg_type == "text"]  # the second click hears:
+        assert "still being made" in json.loads(note.content)["text"]
 
 
 async def test_a_recalled_status_card_gets_a_new_failure_card(tmp_path: Path) -> None:

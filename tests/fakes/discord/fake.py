@@ -77,6 +77,8 @@ class FakeDiscord:
         self.commands: dict[str, list[Json]] = {}
         self.calls: list[Call] = []
         self.forbidden_channels: set[int] = set()
+        self.closed_dms: set[int] = set()  # users who take no direct messages from the bot (50007)
+        self.nonces: dict[tuple[int, str], int] = {}  # (channel, nonce) -> message id, for enforce_nonce
         self.rate_limits: dict[str, RateLimit] = {}
         self.ready = asyncio.Event()
         self.gateway = Gateway(self)

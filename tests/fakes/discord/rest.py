@@ -87,7 +87,14 @@ class RestRoutes:
             return error(404, 10003, "Unknown Channel")
         if channel_id in self.fake.forbidden_channels:
             return error(403, 50013, "Missing Permissions")
+        if any(channel_id == self.fake.dm_channels.get(user) for user in self.fake.closed_dms):
+            return error(403, 50007, "Cannot send messages to this user")
         body = await self.fake.body(request)
+        nonce = body.json.get("nonce")
+        if nonce is not None and body.json.get("enforce_nonce"):  # the same nonce again: the same message
+            earlier = self.fake.messages.get(self.fake.nonces.get((channel_id, str(nonce)), 0))
+            if earlier is not None:
+                return respond(earlier.payload(self.fake.application_id))
         if refused := self.fake.refuse_upload(body):
             return refused
         reference = body.json.get("message_reference")
@@ -107,6 +114,8 @@ class RestRoutes:
         )
         message.write(body, self.fake.cdn_base, editing=False)
         self.fake.messages[message.id] = message
+        if nonce is not None:
+            self.fake.nonces[(channel_id, str(nonce))] = message.id
         return respond(message.payload(self.fake.application_id))
 
     async def edit_message(self, request: web.Request) -> web.Response:

@@ -150,8 +150,14 @@ class FakeFeishu:
     # -- delivery -----------------------------------------------------------------------------------
 
     async def deliver(self, event: Json) -> Ack:
-        """Push ``event`` over the long connection and wait for the client's ack."""
-        return await self.ws.ack(await self.ws.push(event))
+        """Push ``event`` over the long connection and wait for the client's ack. A card click answered
+        with ``card`` (``type: raw``) replaces the clicked card, as Feishu does."""
+        ack = await self.ws.ack(await self.ws.push(event))
+        card = ack.data.get("card") if isinstance(ack.data, dict) else None
+        message_id = event.get("event", {}).get("context", {}).get("open_message_id")
+        if isinstance(card, dict) and card.get("type") == "raw" and message_id in self.state.messages:
+            self.state.messages[message_id].patches.append(json.dumps(card["data"]))
+        return ack
 
     def recall(self, message_id: str) -> None:
         self.state.messages[message_id].recalled = True
