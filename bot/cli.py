@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import discord
 
 from bot.discord_bot import load_discord_settings, sync_commands
+from bot.lifecycle import DataDirBusy, hold_data_dir, stop_signals
 from bot.operator import list_jobs, show_credits, show_job
 from bot.runner import AdapterError, run_bot
 from bot.settings import Settings, SettingsError, load_settings
@@ -50,14 +51,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _chat(settings: Settings, user: str, lang: str | None, jsonl: bool) -> int:
-    app = build_app(settings)
-    try:
-        await app.prepare()
-        app.start()
-        chat_lang: Lang | None = "en" if lang == "en" else "zh" if lang else None
-        return await run_chat(app, user=user, lang=chat_lang, jsonl=jsonl)
-    finally:
-        await app.aclose()
+    with hold_data_dir(settings.data_dir), stop_signals() as stopped:
+        app = build_app(settings)
+        try:
+            await app.prepare()
+            app.start()
+            chat_lang: Lang | None = "en" if lang == "en" else "zh" if lang else None
+            return await run_chat(app, user=user, lang=chat_lang, jsonl=jsonl, stopped=stopped)
+        finally:
+            await app.aclose()
 
 
 async def _discord_sync(settings: Settings, guild: int | None, force: bool) -> int:
@@ -107,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "chat":
             return asyncio.run(_chat(settings, args.user, args.lang, args.jsonl))
         return asyncio.run(run_bot(settings))
-    except (LedgerError, SettingsError, AdapterError) as exc:
+    except (LedgerError, SettingsError, AdapterError, DataDirBusy) as exc:
         print(f"videobot: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -36,11 +36,17 @@ async def list_jobs(
             state=job.state.value,
             user=job.user_key,
             model=job.model_name,
+            provider=job.provider,
             credits=credits,
             unit=unit,
             age_s=(now - job.created_at).total_seconds(),
         )
         print(row, file=out)
+        if job.state is JobState.UNCERTAIN:
+            params = job.quote.params if job.quote else {}
+            print(
+                text.to_check(lang, sent=job.submitted_at, params=params, prompt=job.request.prompt), file=out
+            )
     return 0
 
 

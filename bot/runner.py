@@ -8,10 +8,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
 
 from bot.discord_bot import DiscordSettings, load_discord_settings, run_discord
 from bot.feishu import FeishuSettings, load_feishu_settings, run_feishu
+from bot.lifecycle import hold_data_dir, or_stop, stop_signals
 from bot.settings import Settings, read_settings
 from bot.terminal import run_chat
 from bot.webserver import HttpSettings, WebServer
@@ -28,19 +28,24 @@ async def run_bot(settings: Settings) -> int:
     feishu = load_feishu_settings()
     discord = load_discord_settings()
     http = read_settings(HttpSettings)
-    app = build_app(settings)
-    try:
-        await app.prepare()
-        app.start()
-        if not feishu.configured and not discord.configured:
-            return await run_chat(app)
-        await _serve(app, feishu, discord, http)
-        return 0
-    finally:
-        await app.aclose()
+    with hold_data_dir(settings.data_dir), stop_signals() as stopped:
+        app = build_app(settings)
+        try:
+            await app.prepare()
+            app.start()
+            if not feishu.configured and not discord.configured:
+                return await run_chat(app, stopped=stopped)
+            await _serve(app, feishu, discord, http, stopped)
+            return 0
+        finally:
+            await app.aclose()
 
 
-async def _serve(app: App, feishu: FeishuSettings, discord: DiscordSettings, http: HttpSettings) -> None:
+async def _serve(
+    app: App, feishu: FeishuSettings, discord: DiscordSettings, http: HttpSettings, stopped: asyncio.Event
+) -> None:
+    """Run the adapters until one fails or a stop signal: then the flow drains while they still can
+    send, and only then are they closed."""
     web = WebServer.from_settings(http)
     await web.start()
     adapters: list[asyncio.Task[None]] = []
@@ -48,14 +53,13 @@ async def _serve(app: App, feishu: FeishuSettings, discord: DiscordSettings, htt
         adapters.append(asyncio.create_task(run_feishu(app, feishu, web), name="feishu"))
     if discord.configured:
         adapters.append(asyncio.create_task(run_discord(app, discord), name="discord"))
-    _stop_on_sigterm()
     try:
-        try:
-            done, _ = await asyncio.wait(adapters, return_when=asyncio.FIRST_EXCEPTION)
-        except asyncio.CancelledError:  # SIGTERM: a clean stop
+        failed = await or_stop(asyncio.wait(adapters, return_when=asyncio.FIRST_EXCEPTION), stopped)
+        if failed is None:
             log.info("stopping")
+            await app.flow.drain(app.settings.shutdown_grace_s)
             return
-        for task in done:
+        for task in failed[0]:
             if task.exception() is not None:
                 raise AdapterError(f"{task.get_name()} stopped: {_one_line(task.exception())}")
     finally:
@@ -65,14 +69,6 @@ async def _serve(app: App, feishu: FeishuSettings, discord: DiscordSettings, htt
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         await web.aclose()
-
-
-def _stop_on_sigterm() -> None:
-    """SIGTERM stops the adapters cleanly, as Ctrl-C does."""
-    main = asyncio.current_task()
-    with contextlib.suppress(NotImplementedError, RuntimeError):
-        if main is not None:
-            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main.cancel)
 
 
 def _one_line(error: BaseException | None) -> str:

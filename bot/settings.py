@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     time_scale: float = Field(default=1.0, gt=0, le=1000, validation_alias="VIDEOBOT_TIME_SCALE")
     max_jobs_per_user: int = Field(default=2, ge=1, le=100, validation_alias="VIDEOBOT_MAX_JOBS_PER_USER")
     job_retention_days: int = Field(default=30, ge=1, le=3650, validation_alias="VIDEOBOT_JOB_RETENTION_DAYS")
+    shutdown_grace_s: float = Field(default=20.0, ge=0, le=600, validation_alias="VIDEOBOT_SHUTDOWN_GRACE_S")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="WARNING", validation_alias="VIDEOBOT_LOG_LEVEL"
     )

@@ -69,7 +69,8 @@ class App:
         return await self.flow.resume(platforms=platforms, user_key=user_key)
 
     async def aclose(self) -> None:
-        self.scheduler.shutdown()
+        """Drain the flow (creates in flight get the grace period), then close clients and the ledger."""
+        await self.flow.drain(self.settings.shutdown_grace_s)
         for provider in self.providers:
             await provider.aclose()
         await self.jobs.close()

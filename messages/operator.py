@@ -11,13 +11,18 @@ from messages.text import Text
 from providers.types import CreditUnit
 
 JOBS_HEADER = Text(
-    "{id:<22} {state:<10} {user:<24} {model:<18} {cost:>10} {age:>8}",
-    "{id:<22} {state:<10} {user:<24} {model:<18} {cost:>10} {age:>8}",
+    "{id:<22} {state:<11} {user:<24} {model:<18} {provider:<12} {cost:>10} {age:>8}",
+    "{id:<22} {state:<11} {user:<24} {model:<18} {provider:<12} {cost:>10} {age:>8}",
 )
 JOBS_COLUMNS: dict[Lang, tuple[str, ...]] = {
-    "zh": ("任务", "状态", "用户", "模型", "费用", "时长"),
-    "en": ("job", "state", "user", "model", "cost", "age"),
+    "zh": ("任务", "状态", "用户", "模型", "服务", "费用", "时长"),
+    "en": ("job", "state", "user", "model", "provider", "cost", "age"),
 }
+# Under an uncertain job: what an operator needs to find it in the provider's console.
+TO_CHECK = Text(
+    "    下单于 {sent} · 参数 {params} · 提示词 {prompt}",
+    "    ordered at {sent} · params {params} · prompt {prompt}",
+)
 NO_JOBS = Text("没有符合条件的任务。", "No jobs match.")
 NOT_FOUND = Text("没有这个任务:{id}", "No such job: {id}")
 SHOW = Text(
@@ -53,19 +58,34 @@ def job_row(
     state: str,
     user: str,
     model: str,
+    provider: str,
     credits: int | None,
     unit: CreditUnit,
     age_s: float,
 ) -> str:
     cost = credits_text(lang, credits, unit) if credits is not None else "-"
     return JOBS_HEADER(
-        lang, id=job_id, state=state, user=user[:24], model=model[:18], cost=cost, age=age_text(age_s)
+        lang,
+        id=job_id,
+        state=state,
+        user=user[:24],
+        model=model[:18],
+        provider=provider[:12],
+        cost=cost,
+        age=age_text(age_s),
     )
 
 
 def jobs_header(lang: Lang) -> str:
-    names = JOBS_COLUMNS[lang]
-    return JOBS_HEADER(lang, **dict(zip(("id", "state", "user", "model", "cost", "age"), names, strict=True)))
+    fields = ("id", "state", "user", "model", "provider", "cost", "age")
+    return JOBS_HEADER(lang, **dict(zip(fields, JOBS_COLUMNS[lang], strict=True)))
+
+
+def to_check(lang: Lang, *, sent: datetime | None, params: dict[str, object], prompt: str) -> str:
+    """The line under an uncertain job: when it was sent, with what, so it can be found by hand."""
+    when = sent.isoformat(timespec="seconds") if sent else NONE(lang)
+    shown = ", ".join(f"{key}={value}" for key, value in params.items()) or NONE(lang)
+    return TO_CHECK(lang, sent=when, params=shown, prompt=prompt[:120] or NONE(lang))
 
 
 def no_jobs(lang: Lang) -> str:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import mimetypes
 import sys
+import threading
 import uuid
 from pathlib import Path
 from typing import TextIO
 
+from bot.lifecycle import or_stop
 from bot.terminal.render import TerminalChannel
 from bot.wiring import App
 from handlers.inbound import ChatRef, InboundMessage
@@ -37,8 +39,29 @@ def local_images(text: str) -> tuple[str, tuple[ImageInput, ...]]:
     return (" ".join(words), tuple(images)) if images else (text, ())
 
 
-async def _read_line(stream: TextIO) -> str:
-    return await asyncio.get_running_loop().run_in_executor(None, stream.readline)
+class LineReader:
+    """Lines of ``stream`` read on a daemon thread: a stop never waits for Enter, and the process can
+    exit while a read is pending (the default executor's threads would hold it until the next line)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._lines: asyncio.Queue[str] = asyncio.Queue()
+        loop = asyncio.get_running_loop()
+
+        def read() -> None:
+            while True:
+                try:
+                    line = stream.readline()
+                except (OSError, ValueError):  # closed under us
+                    line = ""
+                loop.call_soon_threadsafe(self._lines.put_nowait, line)
+                if not line:
+                    return
+
+        threading.Thread(target=read, name="terminal-input", daemon=True).start()
+
+    async def next(self) -> str:
+        """The next line, ``""`` at the end of input."""
+        return await self._lines.get()
 
 
 async def run_chat(
@@ -49,8 +72,14 @@ async def run_chat(
     jsonl: bool = False,
     stdin: TextIO = sys.stdin,
     stdout: TextIO = sys.stdout,
+    stopped: asyncio.Event | None = None,
 ) -> int:
-    """Chat until EOF, then wait for every job this user has running; returns the exit code."""
+    """Chat until EOF, then wait for every job this user has running; returns the exit code.
+
+    ``stopped`` set (SIGTERM, Ctrl-C) ends the chat at once: jobs keep their state and resume at the
+    next start, after the caller drained the flow.
+    """
+    stopped = stopped or asyncio.Event()
     channel = TerminalChannel(stdout, jsonl=jsonl)
     app.outbox.register("cli", channel)
     chat = ChatRef(platform="cli", chat_id=user, user_id=user, lang=lang)
@@ -59,17 +88,20 @@ async def run_chat(
         greeting = Reply(kind=ReplyKind.TEXT, text=help_text(lang or app.settings.lang))
         await channel.send(chat, greeting)
     session = uuid.uuid4().hex[:12]  # message ids must never repeat across sessions (redelivery dedupe)
+    reader = LineReader(stdin)
     count = 0
-    while line := await _read_line(stdin):
+    while line := await or_stop(reader.next(), stopped):
         count += 1
         text, images = local_images(line.strip())
         message = InboundMessage(chat=chat, message_id=f"{session}-{count}", text=text, images=images)
         await app.conversation.handle(message)
-    await wait_for_jobs(app, chat.user_key)
+    if not stopped.is_set():
+        await or_stop(wait_for_jobs(app, chat.user_key), stopped)
     return 0
 
 
 async def wait_for_jobs(app: App, user_key: str, *, check_every_s: float = 0.05) -> None:
-    """Return once none of ``user_key``'s jobs is unfinished (each ends: delivered, failed, timed out)."""
-    while await app.jobs.active(user_key):
+    """Return once none of ``user_key``'s jobs is working (delivered, failed, or timed out into the
+    late check, which the next start carries on)."""
+    while any(job.working for job in await app.jobs.active(user_key)):
         await asyncio.sleep(check_every_s)

@@ -217,3 +217,21 @@ async def test_the_offline_sandbox_survives_a_kill_too(tmp_path: Path) -> None:
     videos = [m for m in seen + messages_of(rest) + messages_of(after) if m["kind"] == "video"]
     assert len(videos) == 3 and len({m["job_id"] for m in videos}) == 3
     assert all(Path(m["url"].removeprefix("file://")).is_file() for m in videos)
+
+
+async def test_operators_find_uncertain_jobs_with_what_to_look_for(
+    tmp_path: Path, ima: tuple[FakeIma, str]
+) -> None:
+    _, url = ima
+    env = env_for(tmp_path, url, VIDEOBOT_LANG="en")
+    chat = await start_chat(env, "chat", "--user", "ops", "--jsonl")
+    out, _ = await asyncio.wait_for(chat.communicate(b"make a video of a bridge ima-lost-answer\n"), 60)
+    told = messages_of(out)[-1]
+    assert "may already have been ordered" in told["text"]
+
+    listing = await start_chat(env, "jobs", "--state", "uncertain")
+    table, _ = await listing.communicate()
+    rows = table.decode().splitlines()
+    assert listing.returncode == 0 and told["job_id"] in rows[1] and "uncertain" in rows[1]
+    assert "ima" in rows[1] and "provider" in rows[0]
+    assert "ordered at 20" in rows[2] and "bridge ima-lost-answer" in rows[2] and "duration=" in rows[2]

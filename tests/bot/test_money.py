@@ -103,3 +103,41 @@ async def test_a_retry_runs_once_per_failed_job_and_model(tmp_path: Path) -> Non
         await user.settle(60)
         jobs = await app.jobs.recent(user_key="cli:gus")
     assert len(jobs) == 2 and jobs[0].inbound_key == f"retry:{failed.id}:{button.model_key}"
+
+
+async def test_a_synchronous_generation_cut_off_by_a_restart_is_found_again_on_mythiq(tmp_path: Path) -> None:
+    async with providers("mythiq") as (fakes, env):
+        fake = fakes["mythiq"]
+        fake.delay_s = 1.0
+        async with running_app(tmp_path, **env, VIDEOBOT_SHUTDOWN_GRACE_S=0) as (app, _):
+            user = Chat(app, "hal", lang="en")
+            await user.say("make a video of a paper boat on a pond")
+            async with asyncio.timeout(10):
+                while not fake.in_flight:
+                    await asyncio.sleep(0.01)
+        # stopped mid-generation: the request was cut, the generation goes on at MythIQ
+        async with running_app(tmp_path, **env) as (app, channel):
+            assert await app.resume({"cli"}) == 1
+            await Chat(app, "hal").settle(30)
+            (job,) = await app.jobs.recent(user_key="cli:hal")
+    assert job.state is JobState.DELIVERED and len(fake.generations) == 1  # found, never paid twice
+    assert channel.kinds("hal")[-2:] == [K.VIDEO, K.LINK]
+    assert any(r.path == "/v1/media" for r in fake.requests)
+
+
+async def test_a_synchronous_generation_cut_off_on_aims_is_reported_as_uncertain(tmp_path: Path) -> None:
+    async with providers("aims") as (fakes, env):
+        fake = fakes["aims"]
+        fake.delay_s = 1.0
+        async with running_app(tmp_path, **env, VIDEOBOT_SHUTDOWN_GRACE_S=0) as (app, _):
+            user = Chat(app, "ivy", lang="en")
+            await user.say("make a video of a paper boat on a pond")
+            async with asyncio.timeout(10):
+                while not fake.in_flight:
+                    await asyncio.sleep(0.01)
+        async with running_app(tmp_path, **env) as (app, channel):
+            assert await app.resume({"cli"}) == 1
+            await Chat(app, "ivy").settle(30)
+            (job,) = await app.jobs.recent(user_key="cli:ivy")
+    assert job.state is JobState.UNCERTAIN and len(fake.generations) == 1
+    assert "may already have been ordered and charged" in channel.texts("ivy")
