@@ -134,9 +134,9 @@ class GenerationFlow:
                 return
             if job.state is JobState.SUBMITTING:
                 await self._uncertain(job, ErrorKind.UNKNOWN)
-            elif job.state in (JobState.RUNNING, JobState.LATE):
-                return  # the task exists: polling goes on
-            else:
+            elif job.state is JobState.RUNNING:
+                self._watch(job)  # the task exists: it is polled to the end
+            elif job.state is not JobState.LATE:
                 await self._fail(job, ErrorKind.UNKNOWN)
 
     async def _deliver_safely(self, job_id: str) -> None:

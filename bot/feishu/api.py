@@ -282,7 +282,8 @@ def _error_of_response(response: Any) -> FeishuError:
     code = response.code if isinstance(response.code, int) else NETWORK
     if code == NETWORK and status == 429:
         code = 99991400
-    return FeishuError(code, str(response.msg or f"HTTP {status}"), retry_after_s=reset_seconds(headers))
+    message = str(response.msg or f"HTTP {status}")
+    return FeishuError(code, message, retry_after_s=reset_seconds(headers), status=status)
 
 
 def _error_of(status: int, body: bytes, headers: httpx.Headers) -> FeishuError:
@@ -295,4 +296,6 @@ def _error_of(status: int, body: bytes, headers: httpx.Headers) -> FeishuError:
     if not isinstance(code, int) or isinstance(code, bool):
         code = 99991400 if status == 429 else NETWORK
     message = str(answer.get("msg", "")) if isinstance(answer, dict) else ""
-    return FeishuError(code, message or f"HTTP {status}", retry_after_s=reset_seconds(dict(headers)))
+    return FeishuError(
+        code, message or f"HTTP {status}", retry_after_s=reset_seconds(dict(headers)), status=status
+    )

@@ -14,11 +14,12 @@ NETWORK = -1  # our code for "no answer at all" (connection refused, timeout, no
 class FeishuError(Exception):
     """A call to Feishu failed. ``code`` is Feishu's (or :data:`NETWORK`); never holds a secret."""
 
-    def __init__(self, code: int, msg: str, *, retry_after_s: float | None = None) -> None:
+    def __init__(self, code: int, msg: str, *, retry_after_s: float | None = None, status: int = 0) -> None:
         super().__init__(f"feishu error {code}: {msg}")
         self.code = code
         self.msg = msg
         self.retry_after_s = retry_after_s
+        self.status = status  # the HTTP status, where there was an answer
 
     @property
     def rate_limited(self) -> bool:
@@ -38,8 +39,10 @@ class FeishuError(Exception):
 
     @property
     def transient(self) -> bool:
-        """Worth another try of the same call: a rate limit, no answer, or a server hiccup."""
-        return self.rate_limited or self.code == NETWORK
+        """Worth another try of the same call: a rate limit, no answer, or a server hiccup (5xx) that
+        names no refusal of ours."""
+        server_hiccup = self.status >= 500 and not (self.unreachable or self.not_editable)
+        return self.rate_limited or self.code == NETWORK or server_hiccup
 
 
 def reset_seconds(headers: object) -> float | None:

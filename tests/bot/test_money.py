@@ -141,3 +141,18 @@ async def test_a_synchronous_generation_cut_off_on_aims_is_reported_as_uncertain
             (job,) = await app.jobs.recent(user_key="cli:ivy")
     assert job.state is JobState.UNCERTAIN and len(fake.generations) == 1
     assert "may already have been ordered and charged" in channel.texts("ivy")
+
+
+async def test_a_rate_limited_aims_generation_fails_over_to_the_next_provider(tmp_path: Path) -> None:
+    async with (
+        providers("aims", "ima") as (fakes, env),
+        running_app(tmp_path, **env) as (app, channel),
+    ):
+        fakes["aims"].throttle_generations = 5
+        fakes["aims"].throttle_retry_after = "90"  # longer than we wait: move on
+        user = Chat(app, "jo", lang="en")
+        await user.say("用 Sora 2 Pro make a video of a paper boat on a pond")
+        await user.settle(60)
+    assert len(fakes["aims"].generations) == 1 and len(fakes["ima"].calls("create")) == 1
+    assert "runs on IMA Studio instead" in channel.texts("jo")
+    assert channel.kinds("jo")[-2:] == [K.VIDEO, K.LINK]

@@ -1,4 +1,5 @@
-"""A chat the bot was removed from: Feishu refuses every send (230002), so nothing is ordered for it."""
+"""Sends that must arrive once or not be paid for: a chat that refuses us for good (230002) orders
+nothing, a server hiccup (5xx) is tried again with the same uuid."""
 
 from __future__ import annotations
 
@@ -20,3 +21,17 @@ async def test_no_video_is_ordered_for_a_chat_that_refuses_every_send(tmp_path: 
     assert not list((tmp_path / "videos").glob("tasks/*.json")), "the sandbox was never asked"
     sends = fake.state.calls_to("reply") + fake.state.calls_to("create")
     assert len(sends) == 2  # the notice, once as a reply and once in the chat: never a flood
+
+
+async def test_a_server_hiccup_on_the_notice_is_tried_again_and_shows_once(tmp_path: Path) -> None:
+    async with running_feishu(tmp_path) as feishu:
+        fake = feishu.fake
+        fake.api.fail("reply", status=500, code=1, msg="internal error", times=2)
+        event = fake.text("make a video of a storm")
+        await fake.deliver(event)
+        await feishu.settle()
+        (job,) = await feishu.app.jobs.recent(user_key=f"feishu:{ALICE}")
+        asked = event["event"]["message"]["message_id"]
+        cards = fake.replies_to(asked, "interactive")
+    assert job.state is JobState.DELIVERED and len(cards) == 1
+    assert len(fake.state.calls_to("reply")) >= 3  # two refusals, then the card
