@@ -29,3 +29,14 @@ def retry_after_seconds(value: object) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def iso_time(value: object) -> datetime | None:
+    """An ISO 8601 time from an answer (``Z`` or an offset; a naive one is UTC), or ``None``."""
+    if not isinstance(value, str):
+        return None
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)

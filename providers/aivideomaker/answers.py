@@ -11,7 +11,7 @@ is AUTH_FAILED, TASK_NOT_FOUND or RATE_LIMITED.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from providers.errors import (
@@ -25,7 +25,7 @@ from providers.errors import (
     UnexpectedResponseError,
 )
 from providers.types import TaskState, TaskStatus
-from providers.wire import GATEWAY_STATUSES, retry_after_seconds
+from providers.wire import GATEWAY_STATUSES, iso_time, retry_after_seconds
 
 COMPLETED = "COMPLETED"
 _PENDING = {"SUBMITTED": TaskState.QUEUED, "PROGRESS": TaskState.PROCESSING}
@@ -126,11 +126,4 @@ def created_before(task: Mapping[str, Any], since: datetime) -> bool:
 
 
 def created_at(task: Mapping[str, Any]) -> datetime | None:
-    value = task.get("createdAt")
-    if not isinstance(value, str):
-        return None
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
+    return iso_time(task.get("createdAt"))

@@ -40,6 +40,7 @@ from providers.types import (
     TaskStatus,
     TaskType,
 )
+from providers.wire import iso_time
 
 DEFAULT_BASE_URL = "https://api.mythiq.ai/v1"
 DEFAULT_MODELS_TTL_S = 300.0
@@ -154,7 +155,7 @@ class MythiqClient:
         await self._http.aclose()
 
     def _is_ours(self, media: dict[str, Any], prompt: str, since: datetime) -> bool:
-        created = _when(media.get("createdAt"))
+        created = iso_time(media.get("createdAt"))
         return (
             media.get("prompt") == prompt
             and created is not None
@@ -222,17 +223,6 @@ class MythiqClient:
             return await self._http.request(method, path, headers=self._auth, **kwargs)
         except httpx.HTTPError as exc:
             raise transport_error(exc, f"mythiq {method} {path}") from None
-
-
-def _when(value: object) -> datetime | None:
-    """An ISO 8601 time (``Z`` or an offset; naive is UTC), or ``None``."""
-    if not isinstance(value, str):
-        return None
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _size(model: MythiqModel, resolution: str | None) -> str:

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from handlers.inbound import InboundMessage
-from handlers.jobs import JobState
+from handlers.jobs import Job, JobState
 from tests.bot.test_chat_providers import K, providers
-from tests.support import Chat, running_app
+from tests.support import Chat, RecordingChannel, running_app
 
 
 async def test_a_lost_aivideomaker_create_answer_is_found_and_delivered(tmp_path: Path) -> None:
@@ -60,17 +63,23 @@ async def test_a_rate_limited_aims_generation_is_tried_again_with_backoff(tmp_pa
     assert len(fake.generations) == 3 and channel.kinds("dee")[-2:] == [K.VIDEO, K.LINK]
 
 
-async def test_a_synchronous_provider_at_its_limit_fails_over_to_the_next(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("first", "model", "retry_after"),
+    [("mythiq", "Wan 2.6", 45), ("aims", "Sora 2 Pro", "90")],  # longer than we wait: move on
+)
+async def test_a_synchronous_provider_at_its_limit_fails_over_to_the_next(
+    tmp_path: Path, first: str, model: str, retry_after: object
+) -> None:
     async with (
-        providers("mythiq", "ima") as (fakes, env),
+        providers(first, "ima") as (fakes, env),
         running_app(tmp_path, **env) as (app, channel),
     ):
-        fakes["mythiq"].throttle_generations = 5
-        fakes["mythiq"].throttle_retry_after = 45  # too long to wait: move on
+        fakes[first].throttle_generations = 5
+        fakes[first].throttle_retry_after = retry_after
         user = Chat(app, "eve", lang="en")
-        await user.say("用 Wan 2.6 make a video of a paper boat on a pond")
+        await user.say(f"用 {model} make a video of a paper boat on a pond")
         await user.settle(60)
-    assert len(fakes["mythiq"].generations) == 1 and len(fakes["ima"].calls("create")) == 1
+    assert len(fakes[first].generations) == 1 and len(fakes["ima"].calls("create")) == 1
     assert "runs on IMA Studio instead" in channel.texts("eve")
     assert channel.kinds("eve")[-2:] == [K.VIDEO, K.LINK]
 
@@ -105,54 +114,32 @@ async def test_a_retry_runs_once_per_failed_job_and_model(tmp_path: Path) -> Non
     assert len(jobs) == 2 and jobs[0].inbound_key == f"retry:{failed.id}:{button.model_key}"
 
 
-async def test_a_synchronous_generation_cut_off_by_a_restart_is_found_again_on_mythiq(tmp_path: Path) -> None:
-    async with providers("mythiq") as (fakes, env):
-        fake = fakes["mythiq"]
+async def cut_off_then_restarted(tmp_path: Path, name: str, user: str) -> tuple[Job, RecordingChannel, Any]:
+    """A synchronous generation stopped mid-request (the app closed), then the app started again."""
+    async with providers(name) as (fakes, env):
+        fake = fakes[name]
         fake.delay_s = 1.0
         async with running_app(tmp_path, **env, VIDEOBOT_SHUTDOWN_GRACE_S=0) as (app, _):
-            user = Chat(app, "hal", lang="en")
-            await user.say("make a video of a paper boat on a pond")
+            await Chat(app, user, lang="en").say("make a video of a paper boat on a pond")
             async with asyncio.timeout(10):
                 while not fake.in_flight:
                     await asyncio.sleep(0.01)
-        # stopped mid-generation: the request was cut, the generation goes on at MythIQ
+        # the request was cut; the generation goes on at the provider
         async with running_app(tmp_path, **env) as (app, channel):
             assert await app.resume({"cli"}) == 1
-            await Chat(app, "hal").settle(30)
-            (job,) = await app.jobs.recent(user_key="cli:hal")
+            await Chat(app, user).settle(30)
+            (job,) = await app.jobs.recent(user_key=f"cli:{user}")
+    return job, channel, fake
+
+
+async def test_a_synchronous_generation_cut_off_by_a_restart_is_found_again_on_mythiq(tmp_path: Path) -> None:
+    job, channel, fake = await cut_off_then_restarted(tmp_path, "mythiq", "hal")
     assert job.state is JobState.DELIVERED and len(fake.generations) == 1  # found, never paid twice
     assert channel.kinds("hal")[-2:] == [K.VIDEO, K.LINK]
     assert any(r.path == "/v1/media" for r in fake.requests)
 
 
 async def test_a_synchronous_generation_cut_off_on_aims_is_reported_as_uncertain(tmp_path: Path) -> None:
-    async with providers("aims") as (fakes, env):
-        fake = fakes["aims"]
-        fake.delay_s = 1.0
-        async with running_app(tmp_path, **env, VIDEOBOT_SHUTDOWN_GRACE_S=0) as (app, _):
-            user = Chat(app, "ivy", lang="en")
-            await user.say("make a video of a paper boat on a pond")
-            async with asyncio.timeout(10):
-                while not fake.in_flight:
-                    await asyncio.sleep(0.01)
-        async with running_app(tmp_path, **env) as (app, channel):
-            assert await app.resume({"cli"}) == 1
-            await Chat(app, "ivy").settle(30)
-            (job,) = await app.jobs.recent(user_key="cli:ivy")
+    job, channel, fake = await cut_off_then_restarted(tmp_path, "aims", "ivy")
     assert job.state is JobState.UNCERTAIN and len(fake.generations) == 1
     assert "may already have been ordered and charged" in channel.texts("ivy")
-
-
-async def test_a_rate_limited_aims_generation_fails_over_to_the_next_provider(tmp_path: Path) -> None:
-    async with (
-        providers("aims", "ima") as (fakes, env),
-        running_app(tmp_path, **env) as (app, channel),
-    ):
-        fakes["aims"].throttle_generations = 5
-        fakes["aims"].throttle_retry_after = "90"  # longer than we wait: move on
-        user = Chat(app, "jo", lang="en")
-        await user.say("用 Sora 2 Pro make a video of a paper boat on a pond")
-        await user.settle(60)
-    assert len(fakes["aims"].generations) == 1 and len(fakes["ima"].calls("create")) == 1
-    assert "runs on IMA Studio instead" in channel.texts("jo")
-    assert channel.kinds("jo")[-2:] == [K.VIDEO, K.LINK]
