@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Collection, Coroutine, Mapping
-from typing import Any
+from collections.abc import Collection, Mapping
 
 from handlers import replies
+from handlers.background import Background
 from handlers.channel import ChatUnreachable, Outbox
 from handlers.creating import CreateAttempts
 from handlers.jobs import Job, JobState, JobStore, Step
 from handlers.polling import LATE_CHECK_EVERY_S, PollBackoff, late_check_over
-from handlers.reconciling import CannotTell, reconcile
+from handlers.reconciling import CannotTell, look_once, reconcile
 from handlers.remembering import remember_model
 from handlers.scheduling import JobScheduler
 from handlers.timing import TimeScale, utc_now
@@ -58,10 +58,9 @@ class GenerationFlow:
         self._scheduler = scheduler
         self._timescale = timescale
         self._locks: dict[str, asyncio.Lock] = {}
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._background = Background()
         self._backoff = PollBackoff(timescale)
         self._attempts: dict[str, CreateAttempts] = {}  # per job until it ends: refusals come by poll too
-        self._stopping = False
 
     # -- admission, resume, shutdown -----------------------------------------------------------------
 
@@ -73,7 +72,7 @@ class GenerationFlow:
         """
         if not await self._jobs.admit(job, max_working=max_working):
             return False
-        self._spawn(self._start_safely(job), f"start:{job.id}")
+        self._background.spawn(self._start_safely(job), f"start:{job.id}")
         return True
 
     async def resume(self, *, platforms: Collection[str], user_key: str | None = None) -> int:
@@ -90,15 +89,13 @@ class GenerationFlow:
             resumed += 1
             if job.state is JobState.RUNNING:
                 self._watch(job)
-                self._spawn(self.poll(job.id), f"poll:{job.id}")
+                self._background.spawn(self.poll(job.id), f"poll:{job.id}")
             elif job.state is JobState.LATE:
-                self._scheduler.watch_late(
-                    job.id, every_s=LATE_CHECK_EVERY_S, on_poll=self._tracked(self.poll)
-                )
+                self._watch_late(job.id)
             elif job.state is JobState.SUCCEEDED:
-                self._spawn(self._deliver_safely(job.id), f"deliver:{job.id}")
+                self._background.spawn(self._deliver_safely(job.id), f"deliver:{job.id}")
             else:
-                self._spawn(self._start_safely(job), f"start:{job.id}")
+                self._background.spawn(self._start_safely(job), f"start:{job.id}")
         return resumed
 
     async def drain(self, grace_s: float = DEFAULT_GRACE_S) -> None:
@@ -107,17 +104,8 @@ class GenerationFlow:
         Every job keeps its recorded state, so the next start resumes it; nobody is told "failed"
         because we stopped. Call before the provider clients are closed.
         """
-        self._stopping = True
         self._scheduler.shutdown()
-        pending = {task for task in self._tasks if not task.done()}
-        if pending:
-            log.info("waiting up to %.0f s for %d jobs in flight", grace_s, len(pending))
-            _, pending = await asyncio.wait(pending, timeout=grace_s)
-        for task in pending:
-            task.cancel()
-        if pending:
-            await asyncio.gather(*pending, return_exceptions=True)
-            log.info("%d jobs will resume at the next start", len(pending))
+        await self._background.drain(grace_s)
 
     async def _start_safely(self, job: Job, refused: ProviderError | None = None) -> None:
         try:
@@ -287,8 +275,13 @@ class GenerationFlow:
             job.id,
             poll_every_s=job.poll_every_s,
             progress_every_s=job.progress_every_s,
-            on_poll=self._tracked(self.poll),
-            on_progress=self._tracked(self.report_progress),
+            on_poll=self._background.tracked(self.poll),
+            on_progress=self._background.tracked(self.report_progress),
+        )
+
+    def _watch_late(self, job_id: str) -> None:
+        self._scheduler.watch_late(
+            job_id, every_s=LATE_CHECK_EVERY_S, on_poll=self._background.tracked(self.poll)
         )
 
     # -- Step 2: progress ------------------------------------------------------------------------------
@@ -341,19 +334,24 @@ class GenerationFlow:
 
     async def _poll_failed(self, job: Job, exc: ProviderError) -> None:
         """Never the end of a task that exists: back off and ask again, until the deadline and after."""
-        if exc.before_task:  # a synchronous provider refused the work before accepting it: no task
+        if exc.before_task and job.state is JobState.RUNNING:  # a synchronous provider refused: no task
             self._scheduler.forget(job.id)
             job.handle = None
             job.advance(JobState.NOTIFIED)
             await self._jobs.save(job)
-            self._spawn(self._start_safely(job, exc), f"start:{job.id}")
+            self._background.spawn(self._start_safely(job, exc), f"start:{job.id}")
             return
         if isinstance(exc, TaskLostError) and job.state is JobState.RUNNING:
             self._scheduler.forget(job.id)
             job.error_kind = exc.kind
             job.advance(JobState.SUBMITTING)  # whether it exists is reconciled
             await self._jobs.save(job)
-            self._spawn(self._start_safely(job), f"reconcile:{job.id}")
+            self._background.spawn(self._start_safely(job), f"reconcile:{job.id}")
+            return
+        if isinstance(exc, TaskLostError) and (found := await look_once(self._providers[job.provider], job)):
+            log.warning("job %s: lost work found again in the late check: %s", job.id, found.task_id)
+            job.handle = found
+            await self._jobs.save(job)
             return
         job.poll_failures += 1
         wait_s = self._backoff.failed(job)
@@ -379,7 +377,7 @@ class GenerationFlow:
         job.error_kind = ErrorKind.TIMEOUT
         job.advance(JobState.LATE)
         await self._jobs.save(job)
-        self._scheduler.watch_late(job.id, every_s=LATE_CHECK_EVERY_S, on_poll=self._tracked(self.poll))
+        self._watch_late(job.id)
         return True
 
     # -- Step 3: success ---------------------------------------------------------------------------------
@@ -472,31 +470,6 @@ class GenerationFlow:
         except Exception:
             log.exception("job %s: could not deliver %s", job.id, reply.kind.value)
             return None
-
-    def _spawn(self, work: Coroutine[Any, Any, None], name: str) -> None:
-        if self._stopping:
-            work.close()  # recorded: the next start resumes it
-            return
-        task = asyncio.create_task(work, name=name)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    def _tracked(self, tick: Callable[[str], Awaitable[None]]) -> Callable[[str], Awaitable[None]]:
-        """A timer tick that a shutdown waits for like any other work in flight."""
-
-        async def run(job_id: str) -> None:
-            if self._stopping:
-                return
-            current = asyncio.current_task()
-            if current is not None:
-                self._tasks.add(current)
-            try:
-                await tick(job_id)
-            finally:
-                if current is not None:
-                    self._tasks.discard(current)
-
-        return run
 
     def _lock(self, job_id: str) -> asyncio.Lock:
         return self._locks.setdefault(job_id, asyncio.Lock())

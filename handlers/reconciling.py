@@ -62,6 +62,18 @@ async def reconcile(provider: VideoProvider, job: Job, timescale: TimeScale) -> 
         return handle
 
 
+async def look_once(provider: VideoProvider, job: Job) -> TaskHandle | None:
+    """One lookup, no waiting: the task if the provider can find it now, else ``None`` (for the late
+    check of a generation we lost track of after its deadline)."""
+    if not isinstance(provider, TaskFinder) or job.quote is None:
+        return None
+    try:
+        return await provider.find_task(job.quote, job.request, key=job.id, since=_since(job))
+    except ProviderError as exc:
+        log.info("job %s: late lookup at %s: %s", job.id, job.provider, exc.kind)
+        return None
+
+
 def _since(job: Job) -> datetime:
     sent = job.submitted_at or job.updated_at or utc_now()
     return sent - CLOCK_SLACK

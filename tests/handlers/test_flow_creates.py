@@ -21,9 +21,12 @@ from providers.errors import (
     RateLimitedError,
     UnavailableError,
 )
+from providers.mythiq import MythiqClient
 from providers.sandbox import SandboxProvider
 from providers.types import GenerationRequest, Quote, TaskHandle
 from tests.fakes.ima import FakeIma, Fault
+from tests.fakes.mythiq import FakeMythiq
+from tests.fakes.server import serve
 from tests.handlers.flow_rig import (
     K,
     Rig,
@@ -184,3 +187,22 @@ async def test_nothing_is_ordered_for_a_chat_that_refuses_the_notice(tmp_path: P
         job = await finished(rig, job.id)
     assert job.state is S.UNREACHABLE and not fake.calls("create") and job.quote is not None
     assert kinds(rig) == [K.NOTICE]  # tried once, never flooded
+
+
+async def test_work_lost_after_the_deadline_is_found_again_by_the_late_check(tmp_path: Path) -> None:
+    fake = FakeMythiq(delay_s=1.5)  # our request gives up first; MythIQ finishes the video anyway
+    async with serve(fake.app()) as url:
+        client = MythiqClient("mythiq_test_key", base_url=f"{url}/v1", request_timeout_s=0.4)
+        rig = build([client], tmp_path, TimeScale(FAST))
+        rig.scheduler.start()
+        try:
+            job = await job_for(rig, key="wan-2.6", timeout_s=60)  # 0.12 s real, then the late check
+            assert await rig.flow.admit(job, max_working=9)
+            job = await finished(rig, job.id)
+        finally:
+            rig.scheduler.shutdown()
+            await client.aclose()
+    assert job.state is S.DELIVERED and len(fake.generations) == 1
+    shown = [kind for kind in kinds(rig) if kind is not K.PROGRESS]
+    assert shown == [K.NOTICE, K.FAILURE, K.TEXT, K.VIDEO, K.LINK]  # timed out, then "after all"
+    assert job.delivered >= {Step.FAILURE, Step.LATE_NOTE}
