@@ -215,9 +215,7 @@ class ConversationHandler:
             return
         await self._guard(chat, self._starter.retry(chat, job_id, model_key))
 
-    async def set_model(
-        self, chat: ChatRef, model_key: str, task_type: TaskType | None, inbound_key: str
-    ) -> None:
+    async def set_model(self, chat: ChatRef, model_key: str, task_type: TaskType | None) -> None:
         """Remember ``model_key`` for ``task_type`` (all the task types it does when ``None``)."""
         chat = self._with_lang(chat, "")
         await self._guard(chat, self._prefs.set_key(chat, model_key, task_type))

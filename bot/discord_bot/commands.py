@@ -104,10 +104,7 @@ def _prefs() -> app_commands.Group:
     @app_commands.choices(task=TASK_CHOICES)
     async def set_model(interaction: discord.Interaction[Any], model: str, task: str | None = None) -> None:
         conversation = host_of(interaction).app.conversation
-        await run_private(
-            interaction,
-            lambda chat, inbound_key: conversation.set_model(chat, model, task_of(task), inbound_key),
-        )
+        await run_private(interaction, lambda chat, _: conversation.set_model(chat, model, task_of(task)))
 
     @set_model.autocomplete("model")
     async def set_models(

@@ -105,3 +105,30 @@ def test_a_second_session_is_heard_like_the_first(tmp_path: Path) -> None:
         result = run_videobot(["chat", "--user", "eve", "--jsonl"], "make a video of a kite\n", env)
         assert result.returncode == 0, result.stderr
         assert [json.loads(line)["kind"] for line in result.stdout.splitlines()][-1] == "link"
+
+
+async def test_run_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    import asyncio
+    import signal
+
+    from tests.fakes.discord.fake import FakeDiscord
+
+    fake = FakeDiscord()
+    async with fake.running():
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "VIDEOBOT_", "FEISHU_"))},
+            "DISCORD_BOT_TOKEN": fake.token,
+            "DISCORD_API_BASE": fake.api_base,
+            "DISCORD_GATEWAY_URL": fake.gateway_url,
+            "VIDEOBOT_DATA_DIR": str(tmp_path),
+            "VIDEOBOT_HTTP_PORT": "0",
+        }
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", env=env, cwd=ROOT,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        await asyncio.wait_for(fake.ready.wait(), 30)  # connected to the gateway
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0, stderr.decode()
+    assert "Traceback" not in stderr.decode()

@@ -177,7 +177,7 @@ async def test_structured_request_and_preference_commands(tmp_path: Path) -> Non
         conversation = app.conversation
         options = await conversation.model_options(TaskType.TEXT_TO_VIDEO, "en", "kling")
         assert [key for key, _ in options] == ["kling-o1", "kling-2.6"] and "free" in options[0][1]
-        await conversation.set_model(alice.ref, "kling-2.6", None, "cli:click-1")
+        await conversation.set_model(alice.ref, "kling-2.6", None)
         assert "Kling 2.6" in channel.of("alice")[-1].text
         await conversation.show_prefs(alice.ref)
         assert "Kling 2.6" in channel.of("alice")[-1].text
