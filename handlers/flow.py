@@ -334,7 +334,9 @@ class GenerationFlow:
 
     async def _poll_failed(self, job: Job, exc: ProviderError) -> None:
         """Never the end of a task that exists: back off and ask again, until the deadline and after."""
-        if exc.before_task and job.state is JobState.RUNNING:  # a synchronous provider refused: no task
+        handle = job.handle
+        if exc.before_task and job.state is JobState.RUNNING and handle and not handle.accepted:
+            # a synchronous provider refused the work before accepting it: no task exists
             self._scheduler.forget(job.id)
             job.handle = None
             job.advance(JobState.NOTIFIED)

@@ -119,7 +119,12 @@ class Quote(BaseModel):
 
 
 class TaskHandle(BaseModel):
-    """A task that exists at the provider. ``quote`` is what was actually sent."""
+    """A task that exists at the provider. ``quote`` is what was actually sent.
+
+    ``accepted`` is False while the provider has not yet confirmed taking the work (a synchronous
+    generation still in flight): only then may a poll report a refusal (``before_task``) that means
+    no task exists. Every other handle names a task that exists and is paid for.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -127,6 +132,7 @@ class TaskHandle(BaseModel):
     task_id: str
     quote: Quote
     created_at: datetime
+    accepted: bool = True
 
 
 class TaskState(StrEnum):

@@ -108,7 +108,8 @@ class AimsClient:
         urls = [await self._image_url(image) for image in request.images]
         body = {"prompt": request.prompt, **quote.params, **_image_fields(quote.task_type, urls)}
         task_id = self._tasks.start(self._generate(body))
-        return TaskHandle(provider=self.name, task_id=task_id, quote=quote, created_at=datetime.now(UTC))
+        now = datetime.now(UTC)  # in flight: a refusal may still come by poll
+        return TaskHandle(provider=self.name, task_id=task_id, quote=quote, created_at=now, accepted=False)
 
     async def poll(self, handle: TaskHandle) -> TaskStatus:
         return self._tasks.status(handle.task_id)

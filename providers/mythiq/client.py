@@ -123,7 +123,8 @@ class MythiqClient:
         if request.images:
             body["image_url"] = await self._image_url(request.images[0])
         task_id = self._tasks.start(self._generate(body))
-        return TaskHandle(provider=self.name, task_id=task_id, quote=quote, created_at=datetime.now(UTC))
+        now = datetime.now(UTC)  # in flight: a refusal may still come by poll
+        return TaskHandle(provider=self.name, task_id=task_id, quote=quote, created_at=now, accepted=False)
 
     async def poll(self, handle: TaskHandle) -> TaskStatus:
         return self._tasks.status(handle.task_id)

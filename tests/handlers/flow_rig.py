@@ -23,7 +23,7 @@ from messages.reply import Reply, ReplyKind, Selection
 from prefs import PreferenceStore
 from providers.base import VideoProvider
 from providers.catalogue import Catalogue
-from providers.errors import ErrorKind
+from providers.errors import ErrorKind, RateLimitedError
 from providers.ima import ImaClient
 from providers.sandbox import SandboxProvider
 from providers.types import (
@@ -98,6 +98,8 @@ class BuggySandbox(SandboxProvider):
     async def poll(self, handle: TaskHandle) -> TaskStatus:
         if self.broken == "poll":
             raise RuntimeError("unexpected answer")
+        if self.broken == "poll-429":  # an error that would mean "refused" at create time
+            raise RateLimitedError("HTTP 429 on the status query")
         if self.broken == "poll-without-url":
             return TaskStatus(state=TaskState.SUCCEEDED, progress=100)
         return await super().poll(handle)

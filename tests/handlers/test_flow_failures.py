@@ -283,3 +283,12 @@ async def test_a_success_without_a_video_url_still_ends_the_job(tmp_path: Path) 
         await rig.flow.poll(job.id)
         job = await stored(rig, job.id)
     assert job.finished and kinds(rig)[-1] is K.FAILURE
+
+
+async def test_a_refusal_on_a_poll_of_a_task_that_exists_never_creates_it_again(tmp_path: Path) -> None:
+    async with sandbox_rig(tmp_path, "poll-429") as rig:
+        job = await started(rig, "a kite")
+        await rig.flow.poll(job.id)
+        job = await stored(rig, job.id)
+    assert job.state is S.RUNNING and job.poll_failures == 1 and job.handle is not None
+    assert len(list((tmp_path / "videos" / "tasks").glob("*.json"))) == 1  # one task, never a second
