@@ -7,12 +7,16 @@ kill). A power cut or kernel panic may lose the last few commits but never corru
 
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from handlers.ledger.errors import LedgerError, ledger_error
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1  # PRAGMA user_version; 0 is a new, empty file
 
@@ -48,6 +52,8 @@ def connect(path: Path, *, busy_timeout_s: float) -> sqlite3.Connection:
     """Open the ledger at ``path``, creating it if new. A bad file raises :class:`LedgerError`, unaltered."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():  # a new ledger is its owner's only from the first byte
+            os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
     except OSError as exc:
         raise LedgerError(path, f"cannot be created: {exc.strerror}") from exc
     try:
@@ -56,6 +62,7 @@ def connect(path: Path, *, busy_timeout_s: float) -> sqlite3.Connection:
         raise ledger_error(path, exc, busy_timeout_s=busy_timeout_s) from exc
     try:
         _prepare(conn, path)
+        _owner_only(path)
     except sqlite3.Error as exc:
         conn.close()
         raise ledger_error(path, exc, busy_timeout_s=busy_timeout_s) from exc
@@ -63,6 +70,16 @@ def connect(path: Path, *, busy_timeout_s: float) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+def _owner_only(path: Path) -> None:
+    """The ledger holds people's requests: readable by its owner only (0600; SQLite gives its WAL files
+    the same mode). An older ledger is tightened once it proved to be ours."""
+    try:
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+    except OSError as exc:  # not ours to change (another owner, a read-only mount): say so, go on
+        log.warning("job ledger %s stays readable by others: %s", path, exc.strerror)
 
 
 @contextmanager

@@ -215,3 +215,19 @@ async def test_a_closed_ledger_says_so(tmp_path: Path) -> None:
     await store.close()
     with pytest.raises(LedgerError, match="is closed"):
         await store.get("job_x")
+
+
+async def test_the_ledger_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    fresh = await SqliteJobStore.open(tmp_path / "new" / "jobs.sqlite3")
+    await fresh.save(make_job(1))
+    await fresh.close()
+    older = tmp_path / "old.sqlite3"
+    store = await SqliteJobStore.open(older)
+    await store.close()
+    older.chmod(0o644)  # written by an earlier videobot, world-readable
+    store = await SqliteJobStore.open(older)
+    await store.close()
+    for path in (tmp_path / "new" / "jobs.sqlite3", older):
+        assert path.stat().st_mode & 0o777 == 0o600, path
+    wal = tmp_path / "new" / "jobs.sqlite3-wal"
+    assert not wal.exists() or wal.stat().st_mode & 0o077 == 0
