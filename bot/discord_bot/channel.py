@@ -66,7 +66,7 @@ class DiscordChannel:
         assert reply.video_url is not None
         lang = chat.lang or "zh"
         limit = live.filesize_limit if live is not None else self._bot_filesize_limit(chat)
-        video = await fetch_video(reply.video_url, limit)
+        video = await fetch_video(reply.video_url, limit, self._client.app.settings.videos_dir)
         try:
             return await self._deliver(chat, live, video_draft(reply, video, lang), replace)
         except (UploadRefused, DeliveryError) as exc:

@@ -11,6 +11,7 @@ import discord
 
 from bot.discord_bot.host import NO_MENTIONS
 from bot.discord_bot.views import reply_view
+from bot.videofiles import is_web_video
 from messages import delivery_fallback
 from messages.reply import Lang, Reply, ReplyKind
 
@@ -75,17 +76,13 @@ def with_suffix(caption: str, *lines: str) -> str:
     return clamp(caption, max(1, MAX_CONTENT - len(suffix))) + suffix
 
 
-def is_web(url: str) -> bool:
-    return url.startswith(("https://", "http://"))
-
-
 def video_draft(reply: Reply, video: bytes | None, lang: Lang) -> Draft:
     """The playable video: attached when we hold its bytes, else its URL (Discord unfurls a player)."""
     assert reply.video_url is not None
     nonce = nonce_of(reply)
     if video is not None:
         return Draft(content=clamp(reply.text), video=video, nonce=nonce)
-    if is_web(reply.video_url):
+    if is_web_video(reply.video_url):
         return Draft(content=with_suffix(reply.text, reply.video_url), nonce=nonce)
     return Draft(content=with_suffix(reply.text, delivery_fallback(lang)), nonce=nonce)
 
@@ -94,6 +91,6 @@ def upload_failed_draft(reply: Reply, lang: Lang) -> Draft:
     """The video could not be uploaded: say so, and give its URL when it is a web address."""
     assert reply.video_url is not None
     lines = [delivery_fallback(lang)]
-    if is_web(reply.video_url):
+    if is_web_video(reply.video_url):
         lines.append(reply.video_url)
     return Draft(content=with_suffix(reply.text, *lines), nonce=nonce_of(reply, ":link-only"))

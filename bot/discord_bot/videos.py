@@ -1,7 +1,8 @@
 """The finished video's bytes, when they fit one Discord upload.
 
-``file://`` videos (the offline sandbox) are read from disk; ``http(s)://`` videos are downloaded,
-stopping as soon as they pass the limit. ``None`` means: too large or unreadable, show the URL instead.
+``file://`` videos (the offline sandbox) are read from disk, only from our videos folder; ``https://``
+videos are downloaded, stopping as soon as they pass the limit (see :mod:`bot.videofiles`). ``None``
+means: too large, unreadable or not ours to fetch, show the URL instead.
 """
 
 from __future__ import annotations
@@ -9,20 +10,25 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 import httpx
+
+from bot.videofiles import is_web_video, local_video
 
 log = logging.getLogger(__name__)
 
 DOWNLOAD_TIMEOUT_S = 60.0
 
 
-async def fetch_video(url: str, limit: int) -> bytes | None:
-    """The video at ``url`` if it is at most ``limit`` bytes, else ``None``."""
+async def fetch_video(url: str, limit: int, videos_dir: Path) -> bytes | None:
+    """The video at ``url`` if it is at most ``limit`` bytes and ours to fetch, else ``None``."""
     if url.startswith("file://"):
-        return await asyncio.to_thread(_read_file, Path(unquote(urlparse(url).path)), limit)
-    if url.startswith(("https://", "http://")):
+        path = local_video(url, videos_dir)
+        if path is None:
+            log.warning("a video link outside our videos folder was not read")
+            return None
+        return await asyncio.to_thread(_read_file, path, limit)
+    if is_web_video(url):
         return await _download(url, limit)
     return None
 

@@ -23,6 +23,7 @@ from bot.feishu.errors import FeishuError
 from bot.feishu.patcher import CardPatcher
 from bot.feishu.settings import FeishuTuning
 from bot.feishu.video import VideoError, fetch_video, make_playable
+from bot.videofiles import is_web_video
 from handlers.channel import ChatUnreachable, DeliveryError
 from handlers.inbound import ChatRef
 from messages import delivery_fallback
@@ -117,7 +118,7 @@ class FeishuChannel:
 
     async def _video(self, chat: ChatRef, reply: Reply, replace: str | None) -> str:
         lang = _lang(chat)
-        web_url = reply.video_url if _is_web(reply.video_url) else None
+        web_url = reply.video_url if is_web_video(reply.video_url) else None
         done = done_card(lang, reply.text, web_url)
         if replace is not None:
             self._notices.pop(replace, None)
@@ -182,7 +183,3 @@ def send_key_in_chat(uuid: str) -> str:
 
 def _lang(chat: ChatRef) -> Lang:
     return chat.lang or "zh"
-
-
-def _is_web(url: str | None) -> bool:
-    return bool(url) and str(url).startswith(("https://", "http://"))

@@ -13,10 +13,12 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 import imageio_ffmpeg
+
+from bot.videofiles import is_web_video, local_video
 
 log = logging.getLogger(__name__)
 
@@ -64,16 +66,15 @@ class _Probe:
 
 async def fetch_video(url: str, http: httpx.AsyncClient, *, max_bytes: int, local_root: Path) -> bytes:
     """The video's bytes: streamed from a web link, or read from a ``file://`` under ``local_root``."""
-    parts = urlsplit(url)
-    if parts.scheme == "file":
-        path = Path(unquote(parts.path)).resolve()
-        if not path.is_relative_to(local_root.resolve()) or not path.is_file():
+    if url.startswith("file://"):
+        path = local_video(url, local_root)
+        if path is None:
             raise VideoError("local video outside the videos folder or missing")
         if path.stat().st_size > max_bytes:
             raise VideoError("local video too large")
         return await asyncio.to_thread(path.read_bytes)
-    if parts.scheme not in ("https", "http"):
-        raise VideoError(f"cannot fetch a {parts.scheme or 'schemeless'} link")
+    if not is_web_video(url):
+        raise VideoError(f"cannot fetch a {urlsplit(url).scheme or 'schemeless'} link")
     chunks: list[bytes] = []
     size = 0
     try:
