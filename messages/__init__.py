@@ -26,6 +26,7 @@ from messages.format import (
 from messages.notes import (
     delivery_fallback,
     internal_error,
+    message_too_long,
     model_not_for_task,
     need_prompt,
     nothing_to_retry,
@@ -85,6 +86,7 @@ __all__ = [
     "image_received",
     "internal_error",
     "late_delivery_note",
+    "message_too_long",
     "minutes",
     "minutes_range_text",
     "model_not_for_task",

@@ -41,6 +41,11 @@ INTERNAL_ERROR = Text(
     "抱歉,我这边出了点问题,请稍后再试 🙏",
     "Sorry, something went wrong on my side, please try again in a moment 🙏",
 )
+MESSAGE_TOO_LONG = Text(
+    "这条消息太长了,我最多能读 {max_chars} 个字。精简一下再发给我吧 🙏",
+    "That message is too long for me: I read up to {max_chars} characters. Please shorten it and send it "
+    "again 🙏",
+)
 DELIVERY_FALLBACK = Text(
     "视频没法在这里直接播放,请用下面的链接观看",
     "The video can't be played here, please use the link below to watch it",
@@ -55,6 +60,11 @@ def too_many_jobs(lang: Lang, limit: int) -> str:
 def prompt_too_long(lang: Lang, *, max_chars: int, model_name: str) -> str:
     """The description is longer than the model accepts."""
     return PROMPT_TOO_LONG(lang, model=model_name, max_chars=max_chars)
+
+
+def message_too_long(lang: Lang, max_chars: int) -> str:
+    """A message longer than we read at all (checked before any parsing)."""
+    return MESSAGE_TOO_LONG(lang, max_chars=max_chars)
 
 
 def still_working(lang: Lang) -> str:

@@ -212,3 +212,19 @@ async def test_a_retry_click_delivered_twice_makes_one_job(tmp_path: Path) -> No
             await app.conversation.retry(alice.ref, failed.id, "hailuo-2.0", "cli:click-7")
         await alice.settle()
     assert channel.kinds("alice").count(K.NOTICE) == 2  # the original job and one retry
+
+
+async def test_a_message_over_the_size_cap_is_answered_not_read(tmp_path: Path) -> None:
+    async with running_app(tmp_path) as (app, channel):
+        alice = Chat(app, lang="en")
+        await alice.say("make a video of " + "rain on a window " * 60_000)  # about 1 MB
+        await alice.say("make a video of " + "x" * 5000)  # one note per message, never a flood
+        zh = Chat(app, "bo")
+        await zh.say("做一个视频" + "下雨" * 5000)
+        at_cap = Chat(app, "cy", lang="en")
+        await at_cap.say(("make a video of rain " * 200)[:4000])
+        await at_cap.settle()
+        jobs = await app.jobs.recent()
+    assert [r.kind for r in channel.of("alice")] == [K.TEXT, K.TEXT]
+    assert "up to 4000 characters" in channel.texts("alice") and "最多能读 4000 个字" in channel.texts("bo")
+    assert not jobs and "That description is a bit long" in channel.texts("cy")  # at the cap: read as usual

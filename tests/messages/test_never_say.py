@@ -139,6 +139,7 @@ def _notes(lang: Lang) -> Iterator[tuple[str, str]]:
     for limit in (1, 3):
         yield "too_many_jobs", m.too_many_jobs(lang, limit)
     yield "prompt_too_long", m.prompt_too_long(lang, max_chars=1500, model_name="Wan 2.6")
+    yield "message_too_long", m.message_too_long(lang, 4000)
     simple: tuple[Callable[[Lang], str], ...] = (
         m.still_working, m.need_prompt, m.nothing_to_retry, m.ok_no_retry,
         m.internal_error, m.delivery_fallback,
