@@ -10,6 +10,7 @@ Routing of one reply (``live`` = the job's interaction, while its token may be u
 
 A token error (10015/10062/50027 or 401) retires the token at once: never retried. A video too large
 for one upload, or any failed upload, is shown as its caption with the fallback note and its URL.
+An answer to an ephemeral interaction never falls back to the channel: a direct message, or nothing.
 Bot-token sends carry a ``nonce`` with ``enforce_nonce`` (one per job step), so a retried send shows
 once. When the channel and the user's DMs both refuse for good (unknown channel, no access, DMs
 closed), :class:`ChatUnreachable` tells the flow, which then orders nothing for that chat.
@@ -103,11 +104,18 @@ class DiscordChannel:
                     live.shown.add(posted)
                     return posted
         refusals: list[int] = []
-        send = self._bot_send(chat, draft, reference=live is None)
-        posted = await self._try("send", send, draft, refusals=refusals)
-        posted = posted or await self._try(
-            "direct message", self._direct(chat, draft), draft, refusals=refusals
+        direct = self._direct(chat, draft)
+        if self._client.live.is_private(chat.reply_to):  # a private answer never becomes public
+            posted = await self._try("direct message", direct, draft, refusals=refusals)
+            if posted is None and str(self._dms.get(int(chat.user_id))) == chat.chat_id:  # the chat is the DM
+                posted = await self._try("send", self._bot_send(chat, draft, reference=False), draft)
+            if posted is None:
+                raise DeliveryError(f"a private answer in discord channel {chat.chat_id} was dropped")
+            return posted
+        posted = await self._try(
+            "send", self._bot_send(chat, draft, reference=live is None), draft, refusals=refusals
         )
+        posted = posted or await self._try("direct message", direct, draft, refusals=refusals)
         if posted is None and refusals and all(code in UNREACHABLE for code in refusals):
             raise ChatUnreachable(f"discord channel {chat.chat_id} and the user's DMs refuse us: {refusals}")
         if posted is None:

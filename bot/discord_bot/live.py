@@ -3,7 +3,8 @@
 A job's chat carries ``reply_to`` = the interaction id. The channel looks it up here: while the
 interaction token is fresh, replies edit the original response (and send followups) with it. After
 ``edit_window_s`` (shortly before Discord's 15 minutes), after a token error, or after a restart (this
-registry lives in memory), the lookup misses and replies go through bot-token channel messages.
+registry lives in memory), the lookup misses and replies go through bot-token channel messages,
+except for an ephemeral one: its answers stay private (a direct message, or nothing), never the channel.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ class LiveInteraction:
         return self.interaction.filesize_limit
 
 
+PRIVATE_KEPT_S = 24 * 3600.0
+
+
 class LiveInteractions:
     """Interactions by id, forgotten once their token should no longer be used."""
 
@@ -40,6 +44,7 @@ class LiveInteractions:
         self._window_s = edit_window_s
         self._clock = clock
         self._live: dict[str, LiveInteraction] = {}
+        self._private: dict[str, float] = {}  # ephemeral interactions, remembered past their token
 
     def add(
         self, interaction: discord.Interaction[Any], *, ephemeral: bool = False, original_pending: bool = True
@@ -49,6 +54,8 @@ class LiveInteractions:
             interaction, ephemeral=ephemeral, original_pending=original_pending, received=self._clock()
         )
         self._live[str(interaction.id)] = live
+        if ephemeral:
+            self._private[str(interaction.id)] = live.received
         return live
 
     def get(self, interaction_id: str | None) -> LiveInteraction | None:
@@ -58,8 +65,13 @@ class LiveInteractions:
             return None
         return live
 
+    def is_private(self, interaction_id: str | None) -> bool:
+        """Whether answers to this interaction must stay private (it was answered ephemerally)."""
+        return bool(interaction_id) and interaction_id in self._private
+
     def _prune(self) -> None:
         now = self._clock()
+        self._private = {key: at for key, at in self._private.items() if now - at < PRIVATE_KEPT_S}
         self._live = {
             key: live
             for key, live in self._live.items()

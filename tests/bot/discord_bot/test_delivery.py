@@ -35,3 +35,17 @@ async def test_nothing_is_ordered_when_the_user_takes_no_messages_from_the_bot(
         job = await finished_job(app, f"discord:{sent.id}")
     assert job.state is JobState.UNREACHABLE and job.handle is None
     assert [m for m in fake.in_channel(sent.channel_id) if m.author is fake.bot] == []
+
+
+async def test_a_private_answer_whose_token_is_gone_goes_by_dm_never_to_the_channel(
+    fake: FakeDiscord, start_bot: StartBot
+) -> None:
+    fake.token_life_s = 0.0  # the interaction token is refused at once (50027)
+    alice = fake.person("alice")
+    async with start_bot():
+        await fake.slash("help", {}, by=alice)
+        dm = fake.dm_channel_of(int(alice["id"]))
+        answer = await fake.wait_for(lambda: [m for m in fake.in_channel(dm) if m.author is fake.bot])
+    public = [m for m in fake.in_channel(fake.channel_id) if m.author is fake.bot and not m.ephemeral]
+    assert public == [], "a private answer never becomes public"
+    assert answer[0].content.startswith("👋")  # the help, privately by DM
