@@ -11,6 +11,7 @@ import discord
 
 from bot.discord_bot.host import NO_MENTIONS
 from bot.discord_bot.views import reply_view
+from bot.inert import inert
 from bot.videofiles import is_web_video
 from messages import delivery_fallback
 from messages.reply import Lang, Reply, ReplyKind
@@ -36,7 +37,7 @@ class Draft:
         return [discord.File(io.BytesIO(self.video), filename=VIDEO_FILENAME)]
 
     def send_kwargs(self) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {"content": self.content, "allowed_mentions": NO_MENTIONS}
+        kwargs: dict[str, Any] = {"content": inert(self.content), "allowed_mentions": NO_MENTIONS}
         if self.view is not None:
             kwargs["view"] = self.view
         if self.video is not None:
@@ -44,7 +45,11 @@ class Draft:
         return kwargs
 
     def edit_kwargs(self) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {"content": self.content, "allowed_mentions": NO_MENTIONS, "view": self.view}
+        kwargs: dict[str, Any] = {
+            "content": inert(self.content),
+            "allowed_mentions": NO_MENTIONS,
+            "view": self.view,
+        }
         if self.video is not None:
             kwargs["attachments"] = self.files()
         return kwargs

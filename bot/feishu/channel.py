@@ -23,6 +23,7 @@ from bot.feishu.errors import FeishuError
 from bot.feishu.patcher import CardPatcher
 from bot.feishu.settings import FeishuTuning
 from bot.feishu.video import VideoError, fetch_video, make_playable
+from bot.inert import inert
 from bot.videofiles import is_web_video
 from handlers.channel import ChatUnreachable, DeliveryError
 from handlers.inbound import ChatRef
@@ -162,7 +163,10 @@ class FeishuChannel:
     # -- sending ------------------------------------------------------------------------------------
 
     async def _post(self, chat: ChatRef, msg_type: str, content: Json, uuid: str) -> str:
-        """Reply under the user's message; a new message in the chat when that message is gone."""
+        """Reply under the user's message; a new message in the chat when that message is gone. Text is
+        made inert (no ``<at>`` mention, no disguised link from echoed words); cards are plain text."""
+        if msg_type == "text":
+            content = {**content, "text": inert(str(content.get("text", "")))}
         if chat.reply_to:
             try:
                 return await self._api.reply(chat.reply_to, msg_type, content, uuid)

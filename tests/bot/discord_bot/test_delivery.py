@@ -49,3 +49,13 @@ async def test_a_private_answer_whose_token_is_gone_goes_by_dm_never_to_the_chan
     public = [m for m in fake.in_channel(fake.channel_id) if m.author is fake.bot and not m.ephemeral]
     assert public == [], "a private answer never becomes public"
     assert answer[0].content.startswith("👋")  # the help, privately by DM
+
+
+async def test_echoed_words_cannot_hide_a_link(fake: FakeDiscord, start_bot: StartBot) -> None:
+    alice = fake.person("alice")
+    async with start_bot():
+        sent = await fake.dm(alice, "always use [free nitro](evil.example/login)")
+        (answer,) = await fake.wait_for(
+            lambda: [m for m in fake.in_channel(sent.channel_id) if m.author is fake.bot]
+        )
+    assert "free nitro" in answer.content and "](evil" not in answer.content

@@ -3,8 +3,10 @@ nothing, a server hiccup (5xx) is tried again with the same uuid."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+from bot.inert import ZERO_WIDTH_SPACE
 from handlers.jobs import JobState
 from tests.bot.feishu.harness import ALICE, running_feishu
 
@@ -35,3 +37,14 @@ async def test_a_server_hiccup_on_the_notice_is_tried_again_and_shows_once(tmp_p
         cards = fake.replies_to(asked, "interactive")
     assert job.state is JobState.DELIVERED and len(cards) == 1
     assert len(fake.state.calls_to("reply")) >= 3  # two refusals, then the card
+
+
+async def test_echoed_words_cannot_mention_everyone_or_hide_a_link(tmp_path: Path) -> None:
+    async with running_feishu(tmp_path) as feishu:
+        fake = feishu.fake
+        for words in ('always use <at user_id="all"></at>', "always use [free credits](evil.example/login)"):
+            await fake.deliver(fake.text(words))
+        await feishu.settle()
+        texts = [json.loads(m.content)["text"] for m in fake.state.bot_messages("text")]
+    assert len(texts) == 2 and all(ZERO_WIDTH_SPACE in text for text in texts)
+    assert not any('<at user_id="all">' in text or "](evil" in text for text in texts)
