@@ -14,6 +14,7 @@ from bot.settings import Settings
 from handlers.channel import Outbox
 from handlers.conversation import ConversationHandler
 from handlers.flow import GenerationFlow
+from handlers.image_links import Resolver, system_resolver
 from handlers.jobs import JobStore
 from handlers.ledger import SqliteJobStore
 from handlers.scheduling import JobScheduler
@@ -77,7 +78,11 @@ class App:
 
 
 def build_app(
-    settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None, jobs: JobStore | None = None
+    settings: Settings,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    jobs: JobStore | None = None,
+    resolve: Resolver = system_resolver,
 ) -> App:
     timescale = TimeScale(settings.time_scale)
     providers = build_providers(settings, transport)
@@ -103,6 +108,7 @@ def build_app(
         outbox=outbox,
         max_jobs_per_user=settings.max_jobs_per_user,
         timescale=timescale,
+        resolve=resolve,
     )
     conversation = ConversationHandler(services, default_lang=settings.lang)
     return App(settings, timescale, providers, catalogue, jobs, prefs, outbox, scheduler, flow, conversation)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from handlers.channel import Outbox
 from handlers.dialogue import DialogueMemory
 from handlers.flow import GenerationFlow
+from handlers.image_links import Resolver, system_resolver
 from handlers.inbound import ChatRef
 from handlers.jobs import JobStore
 from handlers.remembering import prefs_user, remember_model
@@ -29,6 +30,7 @@ class Services:
     max_jobs_per_user: int = 2
     timescale: TimeScale = field(default_factory=TimeScale)
     dialogue: DialogueMemory = field(default_factory=DialogueMemory)
+    resolve: Resolver = system_resolver  # host names of pasted image links (handlers.image_links)
 
     async def remember(self, chat: ChatRef, entry: CatalogueEntry) -> None:
         """Save ``entry`` as the user's model for its task type."""

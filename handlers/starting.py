@@ -6,12 +6,14 @@ import logging
 
 from handlers.choosing import ModelChoice, choose_model
 from handlers.dialogue import FORGET_AFTER
+from handlers.image_links import first_problem
 from handlers.inbound import ChatRef
 from handlers.intent import Generate, Policy
 from handlers.jobs import DuplicateJob, Job, JobState
 from handlers.services import Services, lang_of, prefs_user
 from handlers.timing import utc_now
 from messages import (
+    image_link_refused,
     model_not_for_task,
     need_prompt,
     no_model_available,
@@ -42,6 +44,10 @@ class Starter:
         """A parsed request: choose the model (named > policy > preference > default) and start."""
         if not intent.prompt and not intent.images:
             await self._s.say(chat, need_prompt(lang_of(chat)))
+            return
+        problem = await first_problem(intent.images, self._s.resolve)
+        if problem is not None:  # never hand a provider a link into a private network
+            await self._s.say(chat, image_link_refused(lang_of(chat), problem.value))
             return
         state = self._s.dialogue.get(chat.user_key)
         policy: Policy | None = intent.policy or state.next_policy

@@ -39,6 +39,7 @@ from messages.outcomes import late_delivery_note, uncertain_order
 from messages.platform import (
     attachment_not_image,
     attachment_too_large,
+    image_link_refused,
     image_received,
     model_option_label,
     unsupported_message,
@@ -83,6 +84,7 @@ __all__ = [
     "failover_note",
     "failure",
     "help_text",
+    "image_link_refused",
     "image_received",
     "internal_error",
     "late_delivery_note",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from messages.format import credits_range_text, minutes
 from messages.reply import Lang
 from messages.text import Text
@@ -23,6 +25,23 @@ IMAGE_RECEIVED = Text(
     "📷 收到图片啦!告诉我想让它怎么动,或者直接说「让它动起来」",
     '📷 Got your picture! Tell me how it should move, or just say "animate this"',
 )
+LINK_REFUSED = {
+    "not_https": Text(
+        "这个图片链接我用不了:只能用 https:// 开头的公开链接。也可以直接把图片发给我 📷",
+        "I can only use picture links that start with https:// and are public. You can also send me the "
+        "picture itself 📷",
+    ),
+    "private": Text(
+        "这个图片链接指向内部网络地址,出于安全考虑我不能使用。请换一个公开的图片链接,或直接把图片发给我 📷",
+        "That picture link points to a private network address, so for safety I can't use it. Please use a "
+        "public link, or send the picture itself 📷",
+    ),
+    "unreachable": Text(
+        "这个图片链接打不开(找不到这个网址)。检查一下,或直接把图片发给我 📷",
+        "I couldn't open that picture link (the address doesn't exist). Please check it, or send the picture "
+        "itself 📷",
+    ),
+}
 OPTION_LABEL = Text("{name} · {price} · 约 {minutes} 分钟", "{name} · {price} · ~{minutes} min")
 
 
@@ -32,6 +51,11 @@ def attachment_not_image(lang: Lang) -> str:
 
 def attachment_too_large(lang: Lang, max_mb: int) -> str:
     return TOO_LARGE(lang, max_mb=max_mb)
+
+
+def image_link_refused(lang: Lang, problem: Literal["not_https", "private", "unreachable"]) -> str:
+    """A pasted picture link we will not hand to a provider, and what to do instead."""
+    return LINK_REFUSED[problem](lang)
 
 
 def unsupported_message(lang: Lang) -> str:

@@ -36,11 +36,16 @@ def ima_env(url: str, key: str = DEFAULT_KEY) -> dict[str, Any]:
     return {"IMA_API_KEY": key, "IMA_BASE_URL": url, "IMA_UPLOAD_BASE_URL": url}
 
 
+async def public_dns(host: str) -> list[str]:
+    """A resolver for a machine with no network: every name is a public host (example.com's address)."""
+    return ["93.184.216.34"]
+
+
 async def chat(
     tmp_path: Path, url: str, lines: str, *, user: str = "alice", **env: Any
 ) -> list[dict[str, Any]]:
     """Run the terminal chat in process with --jsonl; return the bot's messages."""
-    app = build_app(settings_for(tmp_path, **{**ima_env(url), **env}))
+    app = build_app(settings_for(tmp_path, **{**ima_env(url), **env}), resolve=public_dns)
     app.start()
     out = io.StringIO()
     try:

@@ -1,0 +1,69 @@
+"""Image links people paste: a paid provider fetches them, so they must lead somewhere public.
+
+A link is taken only when it is ``https://`` and its host resolves, every address of it (IPv4 and
+IPv6, an IPv4 address mapped into IPv6 included) being a global unicast one: never loopback, private,
+link-local (``169.254.169.254``, the cloud metadata service), shared, multicast or reserved. Otherwise
+the user hears why and nothing is started. (Redirects are followed by the provider, not by us: a
+public host that redirects inward is not caught here.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from collections.abc import Awaitable, Callable
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+from providers.types import ImageInput
+
+Resolver = Callable[[str], Awaitable[list[str]]]
+RESOLVE_TIMEOUT_S = 5.0
+
+
+class LinkProblem(StrEnum):
+    NOT_HTTPS = "not_https"  # http://, ftp://, a local path written as a link
+    PRIVATE = "private"  # resolves inside a network, or to a special address
+    UNREACHABLE = "unreachable"  # the name does not resolve
+
+
+async def system_resolver(host: str) -> list[str]:
+    """Every address ``host`` resolves to (the operating system's resolver, off the event loop)."""
+    found = await asyncio.get_running_loop().getaddrinfo(host, 443, type=socket.SOCK_STREAM)
+    return [str(info[4][0]) for info in found]
+
+
+async def link_problem(url: str, resolve: Resolver = system_resolver) -> LinkProblem | None:
+    """What is wrong with an image link, or ``None`` when a provider may be given it."""
+    parts = urlsplit(url)
+    host = parts.hostname
+    if parts.scheme != "https" or not host:
+        return LinkProblem.NOT_HTTPS
+    try:
+        addresses = await asyncio.wait_for(resolve(host), RESOLVE_TIMEOUT_S)
+    except (OSError, TimeoutError, UnicodeError):
+        return LinkProblem.UNREACHABLE
+    if not addresses:
+        return LinkProblem.UNREACHABLE
+    return None if all(_is_public(address) for address in addresses) else LinkProblem.PRIVATE
+
+
+async def first_problem(images: tuple[ImageInput, ...], resolve: Resolver) -> LinkProblem | None:
+    """The problem of the first image link that has one (images we hold as bytes have none)."""
+    for image in images:
+        if image.data is None and image.url:
+            problem = await link_problem(image.url, resolve)
+            if problem is not None:
+                return problem
+    return None
+
+
+def _is_public(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone index
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
