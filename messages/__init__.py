@@ -42,6 +42,7 @@ from messages.platform import (
     image_link_refused,
     image_received,
     model_option_label,
+    not_allowed,
     unsupported_message,
 )
 from messages.progress import progress, progress_percent
@@ -97,6 +98,7 @@ __all__ = [
     "models_list",
     "need_prompt",
     "no_model_available",
+    "not_allowed",
     "nothing_to_retry",
     "ok_no_retry",
     "open_video_label",

@@ -42,6 +42,10 @@ LINK_REFUSED = {
         "itself 📷",
     ),
 }
+NOT_ALLOWED = Text(
+    "抱歉,这里还没有为你开通视频生成。需要的话请联系管理这个机器人的同事 🙏",
+    "Sorry, video making isn't switched on for you here. If you need it, please ask whoever runs this bot 🙏",
+)
 OPTION_LABEL = Text("{name} · {price} · 约 {minutes} 分钟", "{name} · {price} · ~{minutes} min")
 
 
@@ -56,6 +60,11 @@ def attachment_too_large(lang: Lang, max_mb: int) -> str:
 def image_link_refused(lang: Lang, problem: Literal["not_https", "private", "unreachable"]) -> str:
     """A pasted picture link we will not hand to a provider, and what to do instead."""
     return LINK_REFUSED[problem](lang)
+
+
+def not_allowed(lang: Lang) -> str:
+    """Someone outside the access policy (told once a day, in a direct message)."""
+    return NOT_ALLOWED(lang)
 
 
 def unsupported_message(lang: Lang) -> str:

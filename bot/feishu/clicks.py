@@ -20,6 +20,7 @@ class _Header(_Loose):
 
 class _Operator(_Loose):
     open_id: str
+    tenant_key: str = ""
 
 
 class _Value(_Loose):
@@ -65,6 +66,7 @@ class RetryClick:
     reply_to: str  # the user's original message (else the card itself)
     lang: Lang
     card_text: str = ""
+    tenant_key: str = ""
 
 
 def read_click(payload: Any) -> RetryClick | None:
@@ -84,4 +86,5 @@ def read_click(payload: Any) -> RetryClick | None:
         reply_to=value.reply_to or event.context.open_message_id,
         lang=value.lang,
         card_text=value.text,
+        tenant_key=event.operator.tenant_key,
     )

@@ -51,6 +51,7 @@ class _SenderId(_Strict):
 class _Sender(_Strict):
     sender_id: _SenderId
     sender_type: str = "user"
+    tenant_key: str = ""
 
 
 class _Event(_Strict):
@@ -67,6 +68,7 @@ class FeishuMessage:
     chat_type: str  # "p2p" (a DM) or "group"
     sender_id: str  # open_id
     sender_type: str
+    tenant_key: str
     message_type: str
     text: str
     image_keys: tuple[str, ...]
@@ -111,6 +113,7 @@ def read_message(event: Any, bot_open_id: str | None) -> FeishuMessage:
         chat_type=message.chat_type,
         sender_id=parsed.sender.sender_id.open_id,
         sender_type=parsed.sender.sender_type,
+        tenant_key=parsed.sender.tenant_key,
         message_type=message_type,
         text=text,
         image_keys=image_keys,

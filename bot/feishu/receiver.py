@@ -4,6 +4,8 @@ Runs on our event loop; the SDK's callbacks (another thread in long-connection m
 over with :meth:`Receiver.take_message` / :meth:`Receiver.take_click` and return.
 
 Policies (docs/feishu.md):
+- the access policy (``FEISHU_DM_ACCESS``, ``FEISHU_GROUP_ACCESS`` and the allowed lists): someone
+  outside it hears so once a day in a DM, nothing in a group;
 - groups need an @ of the bot (``FEISHU_REQUIRE_MENTION``), recognised by its ``open_id``; DMs don't;
 - a message id is handled once: a 12-hour in-memory set drops repeats at once (before any picture is
   downloaded), and the conversation's claim in the job ledger drops them across restarts;
@@ -30,9 +32,10 @@ from bot.feishu.pictures import PictureTrouble, Trouble, pictures_of
 from bot.feishu.seen import SeenIds
 from bot.feishu.settings import FeishuSettings, FeishuTuning
 from bot.wiring import App
+from handlers.access import Refusals, Who
 from handlers.inbound import ChatRef, InboundMessage
 from handlers.intent import detect_lang
-from messages import attachment_not_image, attachment_too_large, unsupported_message
+from messages import attachment_not_image, attachment_too_large, not_allowed, unsupported_message
 from messages.platform_feishu import image_unavailable, stale_request
 from messages.reply import Lang, Reply, ReplyKind
 
@@ -58,6 +61,8 @@ class Receiver:
         self._settings = settings
         self._tuning = tuning
         self._bot_open_id = bot_open_id
+        self._access = settings.access
+        self._refusals = Refusals()
         self._seen = SeenIds(tuning.seen_ttl_s)
         self._tasks: set[asyncio.Task[None]] = set()
         self._chats: dict[str, tuple[asyncio.Lock, int]] = {}  # per chat and sender: lock, users
@@ -89,6 +94,8 @@ class Receiver:
             return
         if not message.is_dm and self._settings.require_mention and not self._mentioned(message):
             return
+        if not await self._allowed(message):
+            return
         # One sender's messages in one chat are handled in arrival order (a photo, then its words).
         async with self._in_order(f"{message.chat_id}/{message.sender_id}"):
             await self._handle(message)
@@ -113,6 +120,23 @@ class Receiver:
             await self._say(chat, lang, self._picture_words(trouble.trouble, lang))
             return
         await self._app.conversation.handle(inbound.model_copy(update={"images": images}))
+
+    async def _allowed(self, message: FeishuMessage) -> bool:
+        """The access policy; someone outside it hears so once a day in a DM, nothing in a group."""
+        who = Who(
+            private=message.is_dm,
+            chat_id=message.chat_id,
+            user_id=message.sender_id,
+            org_id=message.tenant_key or None,
+        )
+        if self._access.allows(who):
+            return True
+        log.info("feishu %s in %s is outside the access policy", message.sender_id, message.chat_id)
+        if message.is_dm and self._refusals.first_today(message.sender_id, self._app.timescale.now()):
+            chat = ChatRef(platform=PLATFORM, chat_id=message.chat_id, user_id=message.sender_id)
+            lang: Lang = detect_lang(message.text) or self._app.settings.lang
+            await self._say(chat.model_copy(update={"reply_to": message.message_id}), lang, not_allowed(lang))
+        return False
 
     def _mentioned(self, message: FeishuMessage) -> bool:
         # Without the bot's open_id (bot info unavailable) any mention counts: with the usual
@@ -162,6 +186,12 @@ class Receiver:
         new_event = self._seen.first_time(f"click:{click.event_id}")
         if not (new_token and new_event):
             return  # the conversation's ledger claim guards it across restarts too
+        who = Who(
+            private=False, chat_id=click.chat_id, user_id=click.user_id, org_id=click.tenant_key or None
+        )
+        if not self._access.allows(who):  # judged by the group gate: a click says not where it came from
+            log.info("feishu click by %s is outside the access policy", click.user_id)
+            return
         chat = ChatRef(
             platform=PLATFORM,
             chat_id=click.chat_id,

@@ -10,6 +10,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.settings import read_settings
+from handlers.access import AccessPolicy, Gate, id_set
 
 FEISHU_DOMAIN = "https://open.feishu.cn"
 LARK_DOMAIN = "https://open.larksuite.com"
@@ -29,6 +30,11 @@ class FeishuSettings(BaseSettings):
     verification_token: SecretStr | None = Field(default=None, validation_alias="FEISHU_VERIFICATION_TOKEN")
     encrypt_key: SecretStr | None = Field(default=None, validation_alias="FEISHU_ENCRYPT_KEY")
     require_mention: bool = Field(default=True, validation_alias="FEISHU_REQUIRE_MENTION")
+    dm_access: Gate = Field(default=Gate.OPEN, validation_alias="FEISHU_DM_ACCESS")
+    group_access: Gate = Field(default=Gate.OPEN, validation_alias="FEISHU_GROUP_ACCESS")
+    allowed_chats: str = Field(default="", validation_alias="FEISHU_ALLOWED_CHATS")
+    allowed_users: str = Field(default="", validation_alias="FEISHU_ALLOWED_USERS")
+    allowed_tenants: str = Field(default="", validation_alias="FEISHU_ALLOWED_TENANTS")
 
     @field_validator("app_id", mode="before")
     @classmethod
@@ -40,7 +46,7 @@ class FeishuSettings(BaseSettings):
     def _blank_secret_is_none(cls, value: SecretStr | None) -> SecretStr | None:
         return value if value is not None and value.get_secret_value().strip() else None
 
-    @field_validator("connection", mode="before")
+    @field_validator("connection", "dm_access", "group_access", mode="before")
     @classmethod
     def _lower(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
@@ -66,6 +72,17 @@ class FeishuSettings(BaseSettings):
     def configured(self) -> bool:
         """Both the app id and the app secret are set: the Feishu adapter should run."""
         return self.app_id is not None and self.app_secret is not None
+
+    @property
+    def access(self) -> AccessPolicy:
+        """Who may use the bot: DMs and groups each open, allowlist or off (chat ids, open ids, tenants)."""
+        return AccessPolicy(
+            dms=self.dm_access,
+            groups=self.group_access,
+            chats=id_set(self.allowed_chats),
+            users=id_set(self.allowed_users),
+            orgs=id_set(self.allowed_tenants),
+        )
 
     def secret(self, name: Literal["app_secret", "verification_token", "encrypt_key"]) -> str:
         """A secret's value, or ``""`` when it is not set (the SDK's "none")."""

@@ -155,6 +155,7 @@ def _platform(lang: Lang) -> Iterator[tuple[str, str]]:
     yield "attachment_not_image", m.attachment_not_image(lang)
     yield "attachment_too_large", m.attachment_too_large(lang, 20)
     yield "unsupported_message", m.unsupported_message(lang)
+    yield "not_allowed", m.not_allowed(lang)
     yield "image_received", m.image_received(lang)
     for problem in ("not_https", "private", "unreachable"):
         yield "image_link_refused", m.image_link_refused(lang, problem)
