@@ -6,6 +6,7 @@ from typing import Any
 
 import discord
 
+from handlers.access import Who
 from handlers.inbound import ChatRef
 from messages.reply import Lang
 
@@ -36,3 +37,21 @@ def interaction_key(interaction: discord.Interaction[Any]) -> str:
 def message_chat(message: discord.Message) -> ChatRef:
     """The chat of a direct message (the conversation sets ``reply_to`` to the message id)."""
     return ChatRef(platform=PLATFORM, chat_id=str(message.channel.id), user_id=str(message.author.id))
+
+
+def interaction_who(interaction: discord.Interaction[Any]) -> Who:
+    """A slash command's or click's sender and place, for the access policy (roles in a server)."""
+    roles = frozenset(str(role.id) for role in getattr(interaction.user, "roles", ()))
+    guild = interaction.guild_id
+    return Who(
+        private=guild is None,
+        chat_id=str(interaction.channel_id),
+        user_id=str(interaction.user.id),
+        org_id=str(guild) if guild is not None else None,
+        roles=roles,
+    )
+
+
+def message_who(message: discord.Message) -> Who:
+    """A direct message's sender, for the access policy."""
+    return Who(private=True, chat_id=str(message.channel.id), user_id=str(message.author.id))

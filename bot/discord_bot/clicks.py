@@ -10,6 +10,7 @@ import discord
 
 from bot.discord_bot.chats import interaction_chat, interaction_key, locale_lang
 from bot.discord_bot.host import NO_MENTIONS, host_of
+from bot.discord_bot.slash import admitted
 from messages.platform_discord import not_your_button
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,8 @@ async def retry_clicked(interaction: discord.Interaction[Any], job_id: str, mode
     cannot start two paid retries.
     """
     host = host_of(interaction)
+    if not await admitted(interaction, locale_lang(interaction)):
+        return
     try:
         await interaction.response.defer()
     except discord.HTTPException as exc:

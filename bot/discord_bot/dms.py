@@ -10,12 +10,12 @@ import logging
 import discord
 
 from bot.discord_bot.attachments import AttachmentRefused, read_images, refusal_text
-from bot.discord_bot.chats import message_chat
+from bot.discord_bot.chats import message_chat, message_who
 from bot.discord_bot.host import Host
 from handlers.channel import DeliveryError
 from handlers.inbound import ChatRef, InboundMessage
 from handlers.intent import detect_lang
-from messages import unsupported_message
+from messages import not_allowed, unsupported_message
 from messages.reply import Reply, ReplyKind
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,11 @@ async def on_direct_message(host: Host, message: discord.Message) -> None:
     answer_to = chat.model_copy(
         update={"reply_to": str(message.id), "lang": detect_lang(message.content) or host.app.settings.lang}
     )
+    if not host.access.allows(message_who(message)):  # told once a day, never a flood
+        log.info("discord %s is outside the access policy for direct messages", message.author.id)
+        if host.refusals.first_today(chat.user_key, host.app.timescale.now()):
+            await _say(host, answer_to, not_allowed(answer_to.lang or "zh"))
+        return
     max_bytes = host.settings.max_image_bytes
     try:
         images = await read_images(message.attachments, max_bytes)

@@ -9,6 +9,7 @@ import discord
 from bot.discord_bot.live import LiveInteractions
 from bot.discord_bot.settings import DiscordSettings
 from bot.wiring import App
+from handlers.access import Refusals
 
 NO_MENTIONS = discord.AllowedMentions.none()
 
@@ -33,6 +34,8 @@ class Host(discord.Client):
         self.app = app
         self.settings = settings
         self.live = LiveInteractions(settings.edit_window_s)
+        self.access = settings.access
+        self.refusals = Refusals()
 
 
 def host_of(interaction: discord.Interaction[Any]) -> Host:

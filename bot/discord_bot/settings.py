@@ -8,6 +8,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.settings import read_settings
+from handlers.access import AccessPolicy, Gate, id_set
 
 DEFAULT_API_BASE = "https://discord.com/api/v10"
 DEFAULT_GATEWAY_URL = "wss://gateway.discord.gg/"
@@ -27,6 +28,12 @@ class DiscordSettings(BaseSettings):
     token_life_s: float = Field(default=15 * 60, gt=0, validation_alias="DISCORD_TOKEN_LIFE_S")
     token_margin_s: float = Field(default=90, ge=0, validation_alias="DISCORD_TOKEN_MARGIN_S")
     max_image_mb: int = Field(default=10, ge=1, le=100, validation_alias="DISCORD_MAX_IMAGE_MB")
+    dm_access: Gate = Field(default=Gate.OPEN, validation_alias="DISCORD_DM_ACCESS")
+    server_access: Gate = Field(default=Gate.OPEN, validation_alias="DISCORD_SERVER_ACCESS")
+    allowed_guilds: str = Field(default="", validation_alias="DISCORD_ALLOWED_GUILDS")
+    allowed_channels: str = Field(default="", validation_alias="DISCORD_ALLOWED_CHANNELS")
+    allowed_users: str = Field(default="", validation_alias="DISCORD_ALLOWED_USERS")
+    allowed_roles: str = Field(default="", validation_alias="DISCORD_ALLOWED_ROLES")
 
     @field_validator("bot_token")
     @classmethod
@@ -41,6 +48,11 @@ class DiscordSettings(BaseSettings):
         if isinstance(value, int):
             return (value,)
         return value
+
+    @field_validator("dm_access", "server_access", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("api_base")
     @classmethod
@@ -71,6 +83,19 @@ class DiscordSettings(BaseSettings):
     def edit_window_s(self) -> float:
         """How long after an interaction its token is still used (then bot-token messages)."""
         return max(0.0, self.token_life_s - self.token_margin_s)
+
+    @property
+    def access(self) -> AccessPolicy:
+        """Who may use the bot: DMs and servers each open, allowlist or off (servers, channels, users,
+        roles; any one match lets an interaction in)."""
+        return AccessPolicy(
+            dms=self.dm_access,
+            groups=self.server_access,
+            chats=id_set(self.allowed_channels),
+            users=id_set(self.allowed_users),
+            orgs=id_set(self.allowed_guilds),
+            roles=id_set(self.allowed_roles),
+        )
 
     @property
     def max_image_bytes(self) -> int:

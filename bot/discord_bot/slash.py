@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 
 from bot.discord_bot.attachments import AttachmentRefused, check, read_images, refusal_text
-from bot.discord_bot.chats import interaction_chat, interaction_key, locale_lang
+from bot.discord_bot.chats import interaction_chat, interaction_key, interaction_who, locale_lang
 from bot.discord_bot.host import NO_MENTIONS, host_of
 from bot.wiring import App
 from handlers.channel import DeliveryError
@@ -19,8 +19,9 @@ from handlers.choosing import resolve_mention
 from handlers.inbound import ChatRef
 from handlers.intent import detect_lang
 from handlers.intent.names import find_model_names
+from messages import not_allowed
 from messages.platform_discord import last_frame_needs_image
-from messages.reply import Reply, ReplyKind
+from messages.reply import Lang, Reply, ReplyKind
 from providers.types import TaskType, VideoParams
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,8 @@ async def start_video(
     """
     host = host_of(interaction)
     lang = detect_lang(prompt) or locale_lang(interaction)
+    if not await admitted(interaction, lang):
+        return
     max_bytes = host.settings.max_image_bytes
     pictures = [a for a in (image, last_frame) if a is not None]
     refusal = check(pictures, max_bytes)
@@ -77,6 +80,8 @@ async def run_private(
 ) -> None:
     """``/models``, ``/prefs``, ``/help``: defer privately, then let ``work(chat, inbound_key)`` answer."""
     host = host_of(interaction)
+    if not await admitted(interaction, locale_lang(interaction)):
+        return
     if not await _defer(interaction, ephemeral=True):
         return
     host.live.add(interaction, ephemeral=True)
@@ -133,6 +138,16 @@ async def _defer(interaction: discord.Interaction[Any], *, ephemeral: bool) -> b
         log.warning("could not acknowledge /%s: %s/%s", _name(interaction), exc.status, exc.code)
         return False
     return True
+
+
+async def admitted(interaction: discord.Interaction[Any], lang: Lang) -> bool:
+    """The access policy: someone outside it gets one private note for this interaction."""
+    host = host_of(interaction)
+    if host.access.allows(interaction_who(interaction)):
+        return True
+    log.info("discord %s in %s is outside the access policy", interaction.user.id, interaction.channel_id)
+    await _answer_privately(interaction, not_allowed(lang))
+    return False
 
 
 async def _answer_privately(interaction: discord.Interaction[Any], text: str) -> None:

@@ -131,7 +131,12 @@ class Receiver:
         )
         if self._access.allows(who):
             return True
-        log.info("feishu %s in %s is outside the access policy", message.sender_id, message.chat_id)
+        log.info(
+            "feishu %s in %s (tenant %s) is outside the access policy",
+            message.sender_id,
+            message.chat_id,
+            message.tenant_key,
+        )
         if message.is_dm and self._refusals.first_today(message.sender_id, self._app.timescale.now()):
             chat = ChatRef(platform=PLATFORM, chat_id=message.chat_id, user_id=message.sender_id)
             lang: Lang = detect_lang(message.text) or self._app.settings.lang
