@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import re
 import socket
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
@@ -26,6 +27,15 @@ class LinkProblem(StrEnum):
     NOT_HTTPS = "not_https"  # http://, ftp://, a local path written as a link
     PRIVATE = "private"  # resolves inside a network, or to a special address
     UNREACHABLE = "unreachable"  # the name does not resolve
+    LOCAL_PATH = "local_path"  # a file path in the words: not a picture we hold
+
+
+# Left in the words after https:// links were taken as images: a plain-http link, or a picture's path
+# (the terminal turns paths of files that exist into pictures before; what is left cannot be opened).
+_HTTP_LINK = re.compile(r"(?<![\w/])http://\S+", re.IGNORECASE)
+_IMAGE_PATH = re.compile(
+    r"(?:^|(?<=\s))(?:~?/|\.{1,2}/|[A-Za-z]:\\)\S*\.(?:png|jpe?g|webp|gif|bmp|heic)(?!\w)", re.IGNORECASE
+)
 
 
 async def system_resolver(host: str) -> list[str]:
@@ -47,6 +57,15 @@ async def link_problem(url: str, resolve: Resolver = system_resolver) -> LinkPro
     if not addresses:
         return LinkProblem.UNREACHABLE
     return None if all(_is_public(address) for address in addresses) else LinkProblem.PRIVATE
+
+
+def stray_link(words: str) -> LinkProblem | None:
+    """A link or path in the words that would otherwise silently become part of the prompt."""
+    if _HTTP_LINK.search(words):
+        return LinkProblem.NOT_HTTPS
+    if _IMAGE_PATH.search(words):
+        return LinkProblem.LOCAL_PATH
+    return None
 
 
 async def first_problem(images: tuple[ImageInput, ...], resolve: Resolver) -> LinkProblem | None:

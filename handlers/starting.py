@@ -6,7 +6,7 @@ import logging
 
 from handlers.choosing import ModelChoice, choose_model
 from handlers.dialogue import FORGET_AFTER
-from handlers.image_links import first_problem
+from handlers.image_links import first_problem, stray_link
 from handlers.inbound import ChatRef
 from handlers.intent import Generate, Policy
 from handlers.jobs import DuplicateJob, Job, JobState
@@ -45,7 +45,7 @@ class Starter:
         if not intent.prompt and not intent.images:
             await self._s.say(chat, need_prompt(lang_of(chat)))
             return
-        problem = await first_problem(intent.images, self._s.resolve)
+        problem = stray_link(intent.prompt) or await first_problem(intent.images, self._s.resolve)
         if problem is not None:  # never hand a provider a link into a private network
             await self._s.say(chat, image_link_refused(lang_of(chat), problem.value))
             return

@@ -36,6 +36,11 @@ LINK_REFUSED = {
         "That picture link points to a private network address, so for safety I can't use it. Please use a "
         "public link, or send the picture itself 📷",
     ),
+    "local_path": Text(
+        "我打不开文件路径里的图片:请直接把图片发给我,或发一个公开的 https:// 图片链接 📷",
+        "I can't open a picture from a file path: please send the picture itself, or a public https:// "
+        "link to it 📷",
+    ),
     "unreachable": Text(
         "这个图片链接打不开(找不到这个网址)。检查一下,或直接把图片发给我 📷",
         "I couldn't open that picture link (the address doesn't exist). Please check it, or send the picture "
@@ -57,7 +62,9 @@ def attachment_too_large(lang: Lang, max_mb: int) -> str:
     return TOO_LARGE(lang, max_mb=max_mb)
 
 
-def image_link_refused(lang: Lang, problem: Literal["not_https", "private", "unreachable"]) -> str:
+def image_link_refused(
+    lang: Lang, problem: Literal["not_https", "private", "unreachable", "local_path"]
+) -> str:
     """A pasted picture link we will not hand to a provider, and what to do instead."""
     return LINK_REFUSED[problem](lang)
 

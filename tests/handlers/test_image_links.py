@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from handlers.image_links import LinkProblem, link_problem
+from handlers.image_links import LinkProblem, link_problem, stray_link
 from messages.reply import ReplyKind
 from tests.support import Chat, running_app
 
@@ -63,3 +63,38 @@ async def test_a_refused_link_is_explained_and_nothing_starts(
         await user.say(words)
         jobs = await app.jobs.recent()
     assert not jobs and channel.kinds("ann") == [ReplyKind.TEXT] and expected in channel.texts("ann")
+
+
+@pytest.mark.parametrize(
+    ("words", "problem"),
+    [
+        ("http://example.com/cat.jpg animate this", P.NOT_HTTPS),
+        ("a sunset like http://example.com/sunset", P.NOT_HTTPS),
+        ("/home/me/cat.png animate this", P.LOCAL_PATH),
+        ("./shots/cat.jpeg make it move", P.LOCAL_PATH),
+        (r"C:\\Users\\me\\cat.png animate", P.LOCAL_PATH),
+        ("a cat logo.png spinning", None),  # a word with a suffix is no path
+        ("split screen 16/9, a/b comparison", None),
+        ("https://93.184.216.34/cat.png", None),  # taken as a picture already
+    ],
+)
+def test_links_and_paths_left_in_the_words_are_caught(words: str, problem: LinkProblem | None) -> None:
+    assert stray_link(words) is problem
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("http://example.com/cat.jpg animate this", "start with https://"),
+        ("/home/me/cat.png animate this", "from a file path"),
+        ("帮我把 /home/me/cat.png 做成视频", "文件路径里的图片"),
+    ],
+)
+async def test_a_stray_link_or_path_is_explained_not_made_into_a_prompt(
+    tmp_path: Path, words: str, expected: str
+) -> None:
+    async with running_app(tmp_path) as (app, channel):
+        user = Chat(app, "bo")
+        await user.say(words)
+        jobs = await app.jobs.recent()
+    assert not jobs and expected in channel.texts("bo")

@@ -157,7 +157,7 @@ def _platform(lang: Lang) -> Iterator[tuple[str, str]]:
     yield "unsupported_message", m.unsupported_message(lang)
     yield "not_allowed", m.not_allowed(lang)
     yield "image_received", m.image_received(lang)
-    for problem in ("not_https", "private", "unreachable"):
+    for problem in ("not_https", "private", "unreachable", "local_path"):
         yield "image_link_refused", m.image_link_refused(lang, problem)
     for unit in CreditUnit:
         yield (
