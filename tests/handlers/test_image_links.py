@@ -48,24 +48,6 @@ async def test_a_name_with_one_private_address_among_public_ones_is_refused() ->
 
 
 @pytest.mark.parametrize(
-    ("words", "expected"),
-    [
-        ("https://localhost/cat.png animate this", "private network address"),
-        ("https://169.254.169.254/latest/meta-data/cat.png make it move", "private network address"),
-        ("https://no-such-host.invalid/cat.png animate this", "couldn't open that picture link"),
-    ],
-)
-async def test_a_refused_link_is_explained_and_nothing_starts(
-    tmp_path: Path, words: str, expected: str
-) -> None:
-    async with running_app(tmp_path) as (app, channel):
-        user = Chat(app, "ann", lang="en")
-        await user.say(words)
-        jobs = await app.jobs.recent()
-    assert not jobs and channel.kinds("ann") == [ReplyKind.TEXT] and expected in channel.texts("ann")
-
-
-@pytest.mark.parametrize(
     ("words", "problem"),
     [
         ("http://example.com/cat.jpg animate this", P.NOT_HTTPS),
@@ -85,16 +67,19 @@ def test_links_and_paths_left_in_the_words_are_caught(words: str, problem: LinkP
 @pytest.mark.parametrize(
     ("words", "expected"),
     [
+        ("https://localhost/cat.png animate this", "private network address"),
+        ("https://169.254.169.254/latest/meta-data/cat.png make it move", "private network address"),
+        ("https://no-such-host.invalid/cat.png animate this", "couldn't open that picture link"),
         ("http://example.com/cat.jpg animate this", "start with https://"),
         ("/home/me/cat.png animate this", "from a file path"),
         ("帮我把 /home/me/cat.png 做成视频", "文件路径里的图片"),
     ],
 )
-async def test_a_stray_link_or_path_is_explained_not_made_into_a_prompt(
+async def test_a_refused_link_or_path_is_explained_and_nothing_starts(
     tmp_path: Path, words: str, expected: str
 ) -> None:
     async with running_app(tmp_path) as (app, channel):
         user = Chat(app, "bo")
         await user.say(words)
         jobs = await app.jobs.recent()
-    assert not jobs and expected in channel.texts("bo")
+    assert not jobs and channel.kinds("bo") == [ReplyKind.TEXT] and expected in channel.texts("bo")
