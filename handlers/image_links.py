@@ -3,8 +3,9 @@
 A link is taken only when it is ``https://`` and its host resolves, every address of it (IPv4 and
 IPv6, an IPv4 address mapped into IPv6 included) being a global unicast one: never loopback, private,
 link-local (``169.254.169.254``, the cloud metadata service), shared, multicast or reserved. Otherwise
-the user hears why and nothing is started. (Redirects are followed by the provider, not by us: a
-public host that redirects inward is not caught here.)
+the user hears why and nothing is started. The provider follows redirects, so each hop is asked for
+(``HEAD``, at most :data:`MAX_REDIRECTS`) and held to the same rule: a public link that redirects
+inward, to plain http or on and on is refused too.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from urllib.parse import urlsplit
 
+from providers.links import Probe
 from providers.types import ImageInput
 
 Resolver = Callable[[str], Awaitable[list[str]]]
 RESOLVE_TIMEOUT_S = 5.0
+MAX_REDIRECTS = 5
 
 
 class LinkProblem(StrEnum):
@@ -68,14 +71,29 @@ def stray_link(words: str) -> LinkProblem | None:
     return None
 
 
-async def first_problem(images: tuple[ImageInput, ...], resolve: Resolver) -> LinkProblem | None:
-    """The problem of the first image link that has one (images we hold as bytes have none)."""
+async def first_problem(
+    images: tuple[ImageInput, ...], resolve: Resolver, probe: Probe | None = None
+) -> LinkProblem | None:
+    """The problem of the first image link that has one (images we hold as bytes have none); with a
+    ``probe``, every hop of its redirects is checked too."""
     for image in images:
         if image.data is None and image.url:
-            problem = await link_problem(image.url, resolve)
+            problem = await _chain_problem(image.url, resolve, probe)
             if problem is not None:
                 return problem
     return None
+
+
+async def _chain_problem(url: str, resolve: Resolver, probe: Probe | None) -> LinkProblem | None:
+    for _ in range(MAX_REDIRECTS + 1):
+        problem = await link_problem(url, resolve)
+        if problem is not None or probe is None:
+            return problem
+        following = await probe(url)
+        if following is None:
+            return None
+        url = following
+    return LinkProblem.UNREACHABLE  # redirects on and on: no provider would get a picture either
 
 
 def _is_public(address: str) -> bool:

@@ -12,7 +12,9 @@ import httpx
 
 from bot.settings import Settings
 from bot.wiring import App, build_app
+from handlers.image_links import Resolver, system_resolver
 from handlers.inbound import ChatRef, InboundMessage
+from handlers.jobs import Job, JobState
 from messages.reply import Lang, Reply, ReplyKind
 from providers.types import ImageInput
 
@@ -46,9 +48,13 @@ def settings_for(tmp_path: Path, **values: Any) -> Settings:
 
 @asynccontextmanager
 async def running_app(
-    tmp_path: Path, *, transport: httpx.AsyncBaseTransport | None = None, **values: Any
+    tmp_path: Path,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    resolve: Resolver = system_resolver,
+    **values: Any,
 ) -> AsyncIterator[tuple[App, RecordingChannel]]:
-    app = build_app(settings_for(tmp_path, **values), transport=transport)
+    app = build_app(settings_for(tmp_path, **values), transport=transport, resolve=resolve)
     channel = RecordingChannel()
     app.outbox.register("cli", channel)
     app.start()
@@ -79,3 +85,11 @@ class Chat:
             await asyncio.sleep(0)
             while any(j.working for j in await self.app.jobs.active(self.ref.user_key)):
                 await asyncio.sleep(0.01)
+
+
+async def waiting_job(app: App, user_key: str, timeout_s: float = 10.0) -> Job:
+    """The user's newest job once it waits for a go-ahead (the question shown and recorded)."""
+    async with asyncio.timeout(timeout_s):
+        while (job := await app.jobs.latest(user_key)) is None or job.state is not JobState.AWAITING:
+            await asyncio.sleep(0.01)
+    return job

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,7 +38,7 @@ class Draft:
         return [discord.File(io.BytesIO(self.video), filename=VIDEO_FILENAME)]
 
     def send_kwargs(self) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {"content": inert(self.content), "allowed_mentions": NO_MENTIONS}
+        kwargs: dict[str, Any] = {"content": clamp(plain(self.content)), "allowed_mentions": NO_MENTIONS}
         if self.view is not None:
             kwargs["view"] = self.view
         if self.video is not None:
@@ -46,13 +47,23 @@ class Draft:
 
     def edit_kwargs(self) -> dict[str, Any]:
         kwargs: dict[str, Any] = {
-            "content": inert(self.content),
+            "content": clamp(plain(self.content)),
             "allowed_mentions": NO_MENTIONS,
             "view": self.view,
         }
         if self.video is not None:
             kwargs["attachments"] = self.files()
         return kwargs
+
+
+def plain(text: str) -> str:
+    """Our words carry no markdown, so any in a Discord message came from echoed user text: escaped
+    (bold, headers, quotes, spoilers, code, masked links), links left as they are; mentions stay off."""
+    parts = _LINK.split(text)  # links at odd positions
+    return inert("".join(p if i % 2 else discord.utils.escape_markdown(p) for i, p in enumerate(parts)))
+
+
+_LINK = re.compile(r"((?:https?|file)://\S+)")
 
 
 def clamp(text: str, limit: int = MAX_CONTENT) -> str:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
+import httpx
 import pytest
 
-from handlers.image_links import LinkProblem, link_problem, stray_link
+from handlers.image_links import LinkProblem, first_problem, link_problem, stray_link
 from messages.reply import ReplyKind
+from providers.links import redirect_probe
+from providers.types import ImageInput
 from tests.support import Chat, running_app
 
 P = LinkProblem
@@ -83,3 +87,64 @@ async def test_a_refused_link_or_path_is_explained_and_nothing_starts(
         await user.say(words)
         jobs = await app.jobs.recent()
     assert not jobs and channel.kinds("bo") == [ReplyKind.TEXT] and expected in channel.texts("bo")
+
+
+# -- redirects: every hop is held to the same rule ---------------------------------------------------
+
+ADDRESSES = {
+    "img.example": ["93.184.216.34"],
+    "cdn.example": ["93.184.216.35"],
+    "inside.example": ["127.0.0.1"],
+}
+HOPS = {
+    "https://img.example/metadata.png": "https://169.254.169.254/latest/meta-data/",
+    "https://img.example/inside.png": "https://inside.example/cat.png",
+    "https://img.example/plain.png": "http://93.184.216.35/cat.png",
+    "https://img.example/cdn.png": "/to-cdn",  # a relative Location, then a public host
+    "https://img.example/to-cdn": "https://cdn.example/cat.png",
+    "https://img.example/loop.png": "https://img.example/loop.png",
+}
+
+
+async def resolve_example(host: str) -> list[str]:
+    """Names as ``ADDRESSES`` says; an address stands for itself, as with the system's resolver."""
+    if host in ADDRESSES:
+        return ADDRESSES[host]
+    try:
+        return [str(ipaddress.ip_address(host))]
+    except ValueError:
+        raise OSError("unknown host") from None
+
+
+def web(request: httpx.Request) -> httpx.Response:
+    """The web as httpx's own transport serves it here: a redirect for each hop in ``HOPS``."""
+    assert request.method == "HEAD"  # never a body
+    target = HOPS.get(str(request.url))
+    return httpx.Response(302, headers={"Location": target}) if target else httpx.Response(200)
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("https://img.example/cat.png", None),  # no redirect
+        ("https://img.example/cdn.png", None),  # to another public host
+        ("https://img.example/metadata.png", P.PRIVATE),
+        ("https://img.example/inside.png", P.PRIVATE),  # a name that resolves to 127.0.0.1
+        ("https://img.example/plain.png", P.NOT_HTTPS),
+        ("https://img.example/loop.png", P.UNREACHABLE),
+    ],
+)
+async def test_each_redirect_hop_is_checked(url: str, problem: LinkProblem | None) -> None:
+    probe = redirect_probe(httpx.MockTransport(web))
+    assert await first_problem((ImageInput(url=url),), resolve_example, probe) is problem
+
+
+async def test_a_link_that_redirects_inward_is_refused_before_any_provider(tmp_path: Path) -> None:
+    async with running_app(tmp_path, transport=httpx.MockTransport(web), resolve=resolve_example) as (
+        app,
+        channel,
+    ):
+        user = Chat(app, "cy", lang="en")
+        await user.say("https://img.example/metadata.png animate this")
+        jobs = await app.jobs.recent()
+    assert not jobs and "private network address" in channel.texts("cy")

@@ -131,3 +131,14 @@ async def test_a_direct_message_that_cannot_be_answered_is_logged_not_raised(
         await fake.wait_for(lambda: [c for c in fake.calls_to("channel_post") if c.status == 403])
         answer = await answered(fake, await fake.slash("help", by=alice))
     assert answer.content.startswith("👋") and len(fake.calls_to("channel_post")) == 1
+
+
+async def test_echoed_words_cannot_format_or_link(fake: FakeDiscord, start_bot: StartBot) -> None:
+    alice = fake.person("alice")
+    async with start_bot():
+        sent = await fake.dm(alice, "always use **Sora 9** ||x|| [free](evil) @everyone")
+        answer = await fake.wait_for(lambda: replies(fake, sent) and replies(fake, sent)[-1])
+    content = answer.content
+    assert "\\*\\*Sora 9\\*\\*" in content and "\\|\\|x\\|\\|" in content
+    assert "[free](evil)" not in content  # no masked link
+    assert answer.mention_everyone is False
