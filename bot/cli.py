@@ -1,4 +1,5 @@
-"""The ``videobot`` command: ``run``, ``chat``, ``jobs``, ``credits``. Setup problems: one line, exit 2."""
+"""The ``videobot`` command: ``run``, ``chat``, ``jobs``, ``credits``, and the admin's ``usage``,
+``budget``, ``admin`` and ``audit``. Setup problems: one line, exit 2."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import discord
 
 from bot.discord_bot import load_discord_settings, sync_commands
 from bot.lifecycle import DataDirBusy, hold_data_dir, stop_signals
-from bot.operator import list_jobs, show_credits, show_job
+from bot.operator import list_jobs, run_admin, show_credits, show_job
 from bot.runner import AdapterError, run_bot
 from bot.settings import Settings, SettingsError, load_settings
 from bot.terminal import run_chat
@@ -47,6 +48,17 @@ def _parser() -> argparse.ArgumentParser:
     jobs.add_argument("--state", choices=[s.value for s in JobState], help="only jobs in this state")
     jobs.add_argument("--user", help="only this user, e.g. cli:alice or feishu:ou_xxx")
     jobs.add_argument("--limit", type=int, default=50, help="at most this many jobs (default 50)")
+    usage = commands.add_parser("usage", help="a user's or chat's spending: `usage user feishu:ou_x`")
+    usage.add_argument("words", nargs="+", metavar="user|chat KEY")
+    budget = commands.add_parser(
+        "budget", help="change a budget: `budget user feishu:ou_x day 5`, `... month none`, `... reset`"
+    )
+    budget.add_argument("words", nargs="+", metavar="user|chat KEY day|month|job US$|none|reset")
+    admin = commands.add_parser(
+        "admin", help="any admin command: `admin block feishu:ou_x`, `admin access feishu:dms off`, ..."
+    )
+    admin.add_argument("words", nargs="+", metavar="WORDS")
+    commands.add_parser("audit", help="the admins' recent actions (who, when, what)")
     return parser
 
 
@@ -106,6 +118,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(show_credits(settings, sys.stdout))
         if args.command == "jobs":
             return asyncio.run(_jobs(settings, args))
+        if args.command in ("usage", "budget", "admin", "audit"):
+            words = {"admin": [], "audit": ["log"]}.get(args.command, [args.command])
+            return asyncio.run(run_admin(settings, sys.stdout, [*words, *getattr(args, "words", [])]))
         if args.command == "chat":
             return asyncio.run(_chat(settings, args.user, args.lang, args.jsonl))
         return asyncio.run(run_bot(settings))

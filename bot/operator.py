@@ -1,15 +1,22 @@
-"""Operator commands: ``videobot jobs`` (recent jobs, one job's history), ``videobot credits``."""
+"""Operator commands: ``videobot jobs`` (recent jobs, one job's history), ``videobot credits``, and the
+admin's ``usage``, ``budget``, ``admin`` and ``audit`` (through the same desk as ``/admin`` in a chat)."""
 
 from __future__ import annotations
 
+import getpass
+from collections.abc import Sequence
 from typing import TextIO
 
 from bot.providers import build_providers
 from bot.settings import Settings
+from bot.wiring import build_app
+from handlers.admin.commands import BadCommand, parse_admin
+from handlers.inbound import ChatRef
 from handlers.jobs import Job, JobState, JobStore
 from handlers.ledger import SqliteJobStore
 from handlers.timing import utc_now
 from messages import operator as text
+from messages.admin import admin_help
 from providers.balances import balances
 from providers.types import CreditUnit
 
@@ -103,3 +110,29 @@ async def show_credits(settings: Settings, out: TextIO) -> int:
             file=out,
         )
     return 0
+
+
+async def run_admin(settings: Settings, out: TextIO, words: Sequence[str]) -> int:
+    """One admin command from the shell; the actor in the audit is ``cli:<login>``. Exit 2 when the
+    words are not a command (the list of commands is printed)."""
+    app = build_app(settings)
+    try:
+        await app.prepare()
+        chat = ChatRef(platform="cli", chat_id="operator", user_id=_login(), lang=settings.lang)
+        line = "/admin " + " ".join(words)
+        try:
+            parse_admin(line)
+        except BadCommand:
+            print(admin_help(settings.lang, not_understood=True), file=out)
+            return 2
+        print(await app.conversation.operate(chat, line), file=out)
+        return 0
+    finally:
+        await app.aclose()
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "operator"

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from handlers.access import id_set
+from handlers.budgets import Budget, Calendar, Confirmation, Limits, usd_to_millicents
 
 AnySettings = TypeVar("AnySettings", bound=BaseSettings)
 PROVIDERS = ("ima", "mediaio", "aivideomaker", "aims", "mythiq")
@@ -55,6 +59,22 @@ class Settings(BaseSettings):
     max_jobs_per_user: int = Field(default=2, ge=1, le=100, validation_alias="VIDEOBOT_MAX_JOBS_PER_USER")
     job_retention_days: int = Field(default=30, ge=1, le=3650, validation_alias="VIDEOBOT_JOB_RETENTION_DAYS")
     shutdown_grace_s: float = Field(default=20.0, ge=0, le=600, validation_alias="VIDEOBOT_SHUTDOWN_GRACE_S")
+    # Budgets in US$ (blank or "none": no limit); see handlers.budgets. Days start at midnight in the zone.
+    budget_user_daily: float | None = Field(default=3.0, ge=0, validation_alias="VIDEOBOT_BUDGET_USER_DAILY")
+    budget_user_monthly: float | None = Field(
+        default=30.0, ge=0, validation_alias="VIDEOBOT_BUDGET_USER_MONTHLY"
+    )
+    budget_chat_daily: float | None = Field(default=20.0, ge=0, validation_alias="VIDEOBOT_BUDGET_CHAT_DAILY")
+    budget_chat_monthly: float | None = Field(
+        default=200.0, ge=0, validation_alias="VIDEOBOT_BUDGET_CHAT_MONTHLY"
+    )
+    budget_per_job: float | None = Field(default=3.0, ge=0, validation_alias="VIDEOBOT_BUDGET_PER_JOB")
+    budget_timezone: str = Field(default="UTC", validation_alias="VIDEOBOT_BUDGET_TIMEZONE")
+    # Admins, as platform:id (feishu:ou_x, discord:1234, cli:alice): /admin in the chat
+    admins: str = Field(default="", validation_alias="VIDEOBOT_ADMINS")
+    # A job dearer than this (US$) asks "shall I make it?" first; per chat: "feishu:oc_x=0.5,discord:1=none"
+    confirm_above: float | None = Field(default=1.0, ge=0, validation_alias="VIDEOBOT_CONFIRM_ABOVE")
+    confirm_above_chats: str = Field(default="", validation_alias="VIDEOBOT_CONFIRM_ABOVE_CHATS")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="WARNING", validation_alias="VIDEOBOT_LOG_LEVEL"
     )
@@ -116,6 +136,56 @@ class Settings(BaseSettings):
     def _blank_path_is_default(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator(
+        "budget_user_daily",
+        "budget_user_monthly",
+        "budget_chat_daily",
+        "budget_chat_monthly",
+        "budget_per_job",
+        "confirm_above",
+        mode="before",
+    )
+    @classmethod
+    def _no_limit(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip().lower() in ("", "none", "off", "unlimited"):
+            return None
+        return value
+
+    @field_validator("budget_timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value.strip())
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("not a time zone name (e.g. UTC, Asia/Shanghai)") from None
+        return value.strip()
+
+    @field_validator("confirm_above_chats")
+    @classmethod
+    def _chat_thresholds(cls, value: str) -> str:
+        chat_thresholds(value)
+        return value
+
+    @property
+    def admin_keys(self) -> frozenset[str]:
+        return id_set(self.admins)
+
+    @property
+    def confirmation(self) -> Confirmation:
+        return Confirmation(usd_to_millicents(self.confirm_above), chat_thresholds(self.confirm_above_chats))
+
+    @property
+    def budget(self) -> Budget:
+        """The default budgets (admins override them at run time, in the ledger)."""
+        limits = Limits(
+            user_day=usd_to_millicents(self.budget_user_daily),
+            user_month=usd_to_millicents(self.budget_user_monthly),
+            chat_day=usd_to_millicents(self.budget_chat_daily),
+            chat_month=usd_to_millicents(self.budget_chat_monthly),
+            job=usd_to_millicents(self.budget_per_job),
+        )
+        return Budget(limits, Calendar(ZoneInfo(self.budget_timezone)))
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper(cls, value: object) -> object:
@@ -147,6 +217,24 @@ class Settings(BaseSettings):
     @property
     def videos_dir(self) -> Path:
         return self.data_dir / "videos"
+
+
+def chat_thresholds(value: str) -> dict[str, int | None]:
+    """``feishu:oc_x=0.5,discord:123=none`` as millicents per chat key (``none``: never ask)."""
+    found: dict[str, int | None] = {}
+    for item in (part.strip() for part in value.split(",")):
+        if not item:
+            continue
+        key, sep, amount = item.rpartition("=")
+        if not sep or ":" not in key:
+            raise ValueError(f"{item!r} is not <platform>:<chat id>=<US$>")
+        try:
+            found[key.strip()] = (
+                None if amount.strip().lower() == "none" else usd_to_millicents(float(amount))
+            )
+        except ValueError:
+            raise ValueError(f"{item!r}: {amount!r} is not an amount in US$") from None
+    return found
 
 
 def load_settings() -> Settings:

@@ -11,6 +11,7 @@ import httpx
 
 from bot.providers import build_providers
 from bot.settings import Settings
+from handlers.access import AccessControl
 from handlers.channel import Outbox
 from handlers.conversation import ConversationHandler
 from handlers.flow import GenerationFlow
@@ -23,6 +24,7 @@ from handlers.timing import TimeScale
 from prefs import PreferenceStore
 from providers.base import VideoProvider
 from providers.catalogue import Catalogue
+from providers.links import redirect_probe
 from providers.routing import Strategy
 
 log = logging.getLogger(__name__)
@@ -30,6 +32,7 @@ log = logging.getLogger(__name__)
 # Inbound message ids are remembered this long (Feishu redelivers for about 7 hours).
 INBOUND_RETENTION = timedelta(hours=24)
 PRUNE_EVERY_S = 24 * 3600
+ACCESS_REFRESH_S = 30
 
 
 @dataclass
@@ -46,11 +49,18 @@ class App:
     scheduler: JobScheduler
     flow: GenerationFlow
     conversation: ConversationHandler
+    access: AccessControl
 
     async def prepare(self) -> None:
-        """Open the job ledger now (a damaged or locked file fails here, at start) and prune it."""
+        """Open the job ledger now (a damaged or locked file fails here, at start), prune it and read
+        the admins' run-time access changes."""
         await self.jobs.recent(limit=1)
         await self.prune()
+        await self.refresh_access()
+
+    async def refresh_access(self) -> None:
+        """Admins' changes made elsewhere (the CLI, another process) reach this one within a minute."""
+        self.access.load(await self.jobs.controls())
 
     async def prune(self) -> None:
         now = self.timescale.now()
@@ -64,6 +74,7 @@ class App:
     def start(self) -> None:
         self.scheduler.start()
         self.scheduler.every("prune", PRUNE_EVERY_S, self.prune)
+        self.scheduler.every("access", ACCESS_REFRESH_S, self.refresh_access)
 
     async def resume(self, platforms: Collection[str], user_key: str | None = None) -> int:
         """Pick up unfinished jobs of the platforms whose adapters are running."""
@@ -90,6 +101,7 @@ def build_app(
     jobs = jobs or SqliteJobStore(settings.ledger_path)
     prefs = PreferenceStore(settings.preferences_file)
     outbox = Outbox()
+    access = AccessControl(settings.admin_keys)
     scheduler = JobScheduler(timescale)
     flow = GenerationFlow(
         catalogue=catalogue,
@@ -99,6 +111,7 @@ def build_app(
         outbox=outbox,
         scheduler=scheduler,
         timescale=timescale,
+        budget=settings.budget,
     )
     services = Services(
         catalogue=catalogue,
@@ -109,6 +122,12 @@ def build_app(
         max_jobs_per_user=settings.max_jobs_per_user,
         timescale=timescale,
         resolve=resolve,
+        probe=redirect_probe(transport),
+        budget=settings.budget,
+        confirm=settings.confirmation,
+        access=access,
     )
     conversation = ConversationHandler(services, default_lang=settings.lang)
-    return App(settings, timescale, providers, catalogue, jobs, prefs, outbox, scheduler, flow, conversation)
+    return App(
+        settings, timescale, providers, catalogue, jobs, prefs, outbox, scheduler, flow, conversation, access
+    )

@@ -10,10 +10,12 @@ group: adapters ask :meth:`AccessPolicy.allows`, then :meth:`Refusals.first_toda
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+
+from handlers.controls import Control, ControlKey
 
 REFUSAL_EVERY = timedelta(days=1)
 
@@ -73,6 +75,66 @@ class Refusals:
         self._told = {key: at for key, at in self._told.items() if now - at < REFUSAL_EVERY}
         self._told[user_key] = now
         return True
+
+
+_LISTS = {"user": "users", "chat": "chats", "org": "orgs", "role": "roles"}
+
+
+class AccessControl:
+    """Each platform's policy from its settings, with the changes admins made at run time (kept in the
+    ledger as controls): gates, ids allowed or disallowed, blocked users and paused chats. Admins
+    always pass, so they can undo what they did. Adapters ask :meth:`allows`."""
+
+    def __init__(self, admins: Iterable[str] = ()) -> None:
+        self.admins = frozenset(admins)  # user keys: feishu:ou_x, discord:123
+        self._base: dict[str, AccessPolicy] = {}
+        self._controls: Mapping[ControlKey, str] = {}
+        self._policies: dict[str, AccessPolicy] = {}
+
+    def register(self, platform: str, policy: AccessPolicy) -> None:
+        """A platform's policy from its settings (an adapter calls this as it starts)."""
+        self._base[platform] = policy
+        self._policies.pop(platform, None)
+
+    def load(self, controls: Mapping[ControlKey, str]) -> None:
+        """The ledger's controls now (at start, after an admin's change, and every little while)."""
+        self._controls = dict(controls)
+        self._policies.clear()
+
+    def is_admin(self, user_key: str) -> bool:
+        return user_key in self.admins
+
+    def allows(self, platform: str, who: Who) -> bool:
+        user_key = f"{platform}:{who.user_id}"
+        if self.is_admin(user_key):
+            return True
+        if (Control.BLOCKED, user_key) in self._controls:
+            return False
+        places = () if who.private else (who.chat_id, who.org_id)  # a Feishu group, a Discord server
+        if any((Control.PAUSED, f"{platform}:{place}") in self._controls for place in places if place):
+            return False
+        return self.policy(platform).allows(who)
+
+    def policy(self, platform: str) -> AccessPolicy:
+        """The platform's policy with the run-time changes applied."""
+        if platform not in self._policies:
+            self._policies[platform] = self._apply(platform, self._base.get(platform, AccessPolicy()))
+        return self._policies[platform]
+
+    def _apply(self, platform: str, base: AccessPolicy) -> AccessPolicy:
+        changes: dict[str, object] = {}
+        for name in ("dms", "groups"):
+            gate = self._controls.get((Control.GATE, f"{platform}:{name}"))
+            if gate is not None:
+                changes[name] = Gate(gate)
+        for kind, attribute in _LISTS.items():
+            prefix = f"{platform}:{kind}:"
+            ids: frozenset[str] = getattr(base, attribute)
+            for (control, key), value in self._controls.items():
+                if control is Control.ALLOWED and key.startswith(prefix):
+                    ids = ids | {key[len(prefix) :]} if value == "yes" else ids - {key[len(prefix) :]}
+            changes[attribute] = ids
+        return replace(base, **changes)  # type: ignore[arg-type]
 
 
 def id_set(values: Iterable[str] | str | None) -> frozenset[str]:

@@ -11,11 +11,14 @@ import logging
 from collections.abc import Awaitable
 from dataclasses import dataclass
 
+from handlers.admin.commands import is_admin_command
+from handlers.admin.desk import AdminDesk
 from handlers.choosing import ModelChoice, choose_model
 from handlers.inbound import ChatRef, InboundMessage
 from handlers.intent import (
     Affirm,
     AnotherModel,
+    AskStatus,
     Choice,
     Deny,
     Empty,
@@ -27,6 +30,7 @@ from handlers.intent import (
     SetModel,
     ShowCredits,
     ShowPrefs,
+    ShowUsage,
     UnknownModel,
     detect_lang,
     parse,
@@ -34,6 +38,7 @@ from handlers.intent import (
 from handlers.preferences import PreferenceDesk
 from handlers.services import Services, lang_of, prefs_user
 from handlers.starting import DEFAULT_MOTION_PROMPT, Starter
+from handlers.usage import UsageDesk
 from messages import (
     balances_text,
     error_reason,
@@ -75,6 +80,8 @@ class ConversationHandler:
         self._default_lang = default_lang
         self._starter = Starter(services)
         self._prefs = PreferenceDesk(services, self._starter)
+        self._usage = UsageDesk(services)
+        self._admin = AdminDesk(services, self._usage)
 
     # -- chat messages -------------------------------------------------------------------------------
 
@@ -90,7 +97,13 @@ class ConversationHandler:
         if too_long:
             await self._s.say(chat, message_too_long(lang, MAX_MESSAGE_CHARS))
             return
+        if is_admin_command(head) and not message.images:
+            await self._guard(chat, self._admin_typed(chat, head))
+            return
         await self._guard(chat, self._dispatch(self._understand(message), chat, message.inbound_key))
+
+    async def _admin_typed(self, chat: ChatRef, text: str) -> None:
+        await self._s.say(chat, await self._admin.typed(chat, text))
 
     async def _redelivered(self, chat: ChatRef, inbound_key: str) -> bool:
         """Claim this platform message; a redelivery is dropped, or answered once with "still working".
@@ -137,7 +150,10 @@ class ConversationHandler:
                 await self._starter.affirm(chat)
             case Deny():
                 self._s.dialogue.clear(chat.user_key)
-                await self._s.say(chat, ok_no_retry(lang))
+                if (waiting := await self._starter.waiting(chat)) is not None:
+                    await self._starter.go_ahead(chat, waiting.id, yes=False)
+                else:
+                    await self._s.say(chat, ok_no_retry(lang))
             case AnotherModel():
                 await self._prefs.offer_models(chat)
             case UnknownModel(name=name):
@@ -151,6 +167,10 @@ class ConversationHandler:
                 await self._prefs.reset(chat)
             case ShowCredits():
                 await self.show_credits(chat)
+            case ShowUsage():
+                await self._usage.show(chat)
+            case AskStatus():
+                await self._usage.status(chat)
             case ImageOnly():
                 await self._s.say(chat, image_received(lang))
             case Empty() | Help():
@@ -228,6 +248,26 @@ class ConversationHandler:
         if await self._redelivered(chat, inbound_key):
             return
         await self._guard(chat, self._starter.retry(chat, job_id, model_key))
+
+    async def go_ahead(self, chat: ChatRef, job_id: str, *, yes: bool, inbound_key: str) -> None:
+        """A "make it" / "cancel" button under a question, once per click."""
+        chat = self._with_lang(chat, "")
+        if await self._redelivered(chat, inbound_key):
+            return
+        await self._guard(chat, self._starter.go_ahead(chat, job_id, yes=yes))
+
+    async def show_usage(self, chat: ChatRef) -> None:
+        chat = self._with_lang(chat, "")
+        await self._guard(chat, self._usage.show(chat))
+
+    async def operate(self, chat: ChatRef, line: str) -> str:
+        """An admin line from the operator's shell (always trusted): the answer as text."""
+        return await self._admin.typed(chat, line, operator=True)
+
+    async def admin(self, chat: ChatRef, line: str) -> None:
+        """An admin command from a platform's own form (Discord's ``/admin``), answered to the admin only."""
+        chat = self._with_lang(chat, line)
+        await self._guard(chat, self._admin_typed(chat, line if is_admin_command(line) else f"/admin {line}"))
 
     async def set_model(self, chat: ChatRef, model_key: str, task_type: TaskType | None) -> None:
         """Remember ``model_key`` for ``task_type`` (all the task types it does when ``None``)."""

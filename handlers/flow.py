@@ -13,18 +13,22 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Collection, Mapping
+from datetime import timedelta
 
 from handlers import replies
 from handlers.background import Background
+from handlers.budgets import Budget, Charge, quote_millicents
 from handlers.channel import ChatUnreachable, Outbox
 from handlers.creating import CreateAttempts
-from handlers.jobs import Job, JobState, JobStore, Step
+from handlers.jobs import Admission, Ask, Job, JobState, JobStore, Step
+from handlers.money import Display
 from handlers.polling import LATE_CHECK_EVERY_S, PollBackoff, late_check_over
 from handlers.reconciling import CannotTell, look_once, reconcile
 from handlers.remembering import remember_model
 from handlers.scheduling import JobScheduler
 from handlers.timing import TimeScale, utc_now
 from messages.reply import Reply
+from messages.spending import amount_text
 from prefs import PreferenceStore
 from providers.base import VideoProvider
 from providers.catalogue import Catalogue
@@ -34,6 +38,7 @@ from providers.types import TaskHandle, TaskState, TaskStatus
 log = logging.getLogger(__name__)
 
 DEFAULT_GRACE_S = 20.0  # real seconds a shutdown lets creates in flight finish
+ASK_FOR_S = 300  # a go-ahead question is open this long (virtual seconds), then the job is called off
 
 
 class GenerationFlow:
@@ -49,7 +54,9 @@ class GenerationFlow:
         outbox: Outbox,
         scheduler: JobScheduler,
         timescale: TimeScale,
+        budget: Budget | None = None,
     ) -> None:
+        self._budget = budget or Budget()
         self._catalogue = catalogue
         self._providers = providers
         self._jobs = jobs
@@ -64,16 +71,31 @@ class GenerationFlow:
 
     # -- admission, resume, shutdown -----------------------------------------------------------------
 
-    async def admit(self, job: Job, *, max_working: int) -> bool:
-        """Record a new job if its user is under the limit (one ledger transaction), then run it.
+    async def admit(self, job: Job, *, max_working: int) -> Admission:
+        """Quote a new job, then record it with its budget reservation if its user is under the limit
+        and its cost fits every budget (one ledger transaction), then run it.
 
-        False when the user is at the limit (nothing recorded); :class:`handlers.jobs.DuplicateJob`
-        when its inbound key already made a job.
+        Not admitted: nothing recorded, nothing reserved. :class:`handlers.jobs.DuplicateJob` when its
+        inbound key already made a job. A quote that fails here is tried again once admitted (with
+        failover); meanwhile the reservation holds the estimate the job came with (``job.cost``).
         """
-        if not await self._jobs.admit(job, max_working=max_working):
-            return False
-        self._background.spawn(self._start_safely(job), f"start:{job.id}")
-        return True
+        try:
+            job.quote = await self._providers[job.provider].quote(job.request, job.offer)
+        except Exception as exc:  # the started job quotes again, with failover and its safety net
+            log.info("job %s: no quote before admission (%r); reserving the estimate", job.id, exc)
+        else:
+            job.advance(JobState.QUOTED)
+            self._price(job)
+        priced = job.quote is not None and job.quote.credits > 0  # an unknown price is no dear one
+        if job.ask is None and priced and job.confirm_above is not None and job.cost > job.confirm_above:
+            job.ask = Ask.COST
+        charge = Charge(
+            user=job.user_key, chat=job.chat.space_key, millicents=job.cost, at=utc_now(), budget=self._budget
+        )
+        admission = await self._jobs.admit(job, max_working=max_working, charge=charge)
+        if admission.admitted:
+            self._background.spawn(self._start_safely(job), f"start:{job.id}")
+        return admission
 
     async def resume(self, *, platforms: Collection[str], user_key: str | None = None) -> int:
         """Pick up every unfinished job of ``platforms`` after a restart; returns how many.
@@ -94,6 +116,8 @@ class GenerationFlow:
                 self._watch_late(job.id)
             elif job.state is JobState.SUCCEEDED:
                 self._background.spawn(self._deliver_safely(job.id), f"deliver:{job.id}")
+            elif job.state is JobState.AWAITING and job.ask is not None:
+                self._expire_later(job)  # still waiting for its go-ahead
             else:
                 self._background.spawn(self._start_safely(job), f"start:{job.id}")
         return resumed
@@ -144,6 +168,10 @@ class GenerationFlow:
         ``refused``: a synchronous provider's refusal that arrived by poll (the job is back at NOTIFIED).
         """
         async with self._lock(job.id):
+            stored = await self._jobs.get(job.id)  # the record, as an answer or a refusal left it
+            if stored is None or stored.finished:
+                return
+            job = stored
             attempts = self._attempts.setdefault(job.id, CreateAttempts())
             if refused is not None and not await self._after_refusal(job, refused, attempts):
                 return
@@ -152,6 +180,8 @@ class GenerationFlow:
             while job.state is not JobState.RUNNING:
                 try:
                     await self._to_task(job)
+                    if job.state is JobState.AWAITING:
+                        return  # asked for a go-ahead: nothing more until the user answers
                 except ChatUnreachable:
                     await self._unreachable(job)
                     return
@@ -193,14 +223,21 @@ class GenerationFlow:
         provider = self._providers[job.provider]
         if job.state is JobState.RECEIVED:
             job.quote = await provider.quote(job.request, job.offer)
+            self._price(job)
             job.advance(JobState.QUOTED)
             await self._jobs.save(job)
             await self._announce_failover(job)
-        if job.state is JobState.QUOTED:
+        if job.state is JobState.QUOTED and job.ask is not None:
+            await self._ask(job)
+            return
+        if job.state is JobState.AWAITING and job.ask is not None:
+            return
+        if job.state in (JobState.QUOTED, JobState.AWAITING):
             await self._notify(job)
         if job.state is JobState.NOTIFIED:
             if job.quote is None or job.quote.provider != job.provider:  # moved here by a failover
                 job.quote = await provider.quote(job.request, job.offer)
+                self._price(job)  # the reservation moves with the job
                 await self._announce_failover(job)
             job.submitted_at = utc_now()
             job.advance(JobState.SUBMITTING)
@@ -230,12 +267,16 @@ class GenerationFlow:
         await self._jobs.save(job)
         return True
 
-    @staticmethod
-    def _running(job: Job, handle: TaskHandle) -> None:
+    def _running(self, job: Job, handle: TaskHandle) -> None:
         job.handle = handle
         job.quote = handle.quote
+        self._price(job)  # charged: what was actually sent
         job.error_kind = None
         job.advance(JobState.RUNNING)
+
+    def _price(self, job: Job) -> None:
+        if job.quote is not None:
+            job.cost = quote_millicents(job.quote, unpriced=self._budget.unpriced)
 
     async def _fail_over(self, job: Job, exc: ProviderError) -> bool:
         """Move to the next offer of the same model if the error allows it; False when it does not."""
@@ -269,6 +310,51 @@ class GenerationFlow:
         job.delivered.add(Step.NOTICE)
         job.advance(JobState.NOTIFIED)
         await self._jobs.save(job)
+
+    # -- a go-ahead before step 1 --------------------------------------------------------------------
+
+    async def _ask(self, job: Job) -> None:
+        """Ask whether to make it; nothing is ordered until "yes" (an unanswered question expires)."""
+        threshold = Display.of_job(job).amount(job.confirm_above or 0)
+        reply = replies.question(job, amount_text(replies.lang_of(job), threshold), ASK_FOR_S // 60)
+        job.ask_until = utc_now() + timedelta(seconds=self._timescale.real(ASK_FOR_S))
+        job.status_message_id = await self._send(job, reply, permanent_errors=True)
+        job.delivered.add(Step.QUESTION)
+        job.advance(JobState.AWAITING)
+        await self._jobs.save(job)
+        self._expire_later(job)
+
+    async def go_ahead(self, job_id: str, *, yes: bool) -> bool:
+        """The user's answer to a go-ahead question; False when the job is not waiting for one."""
+        async with self._lock(job_id):
+            job = await self._jobs.get(job_id)
+            if job is None or job.state not in (JobState.QUOTED, JobState.AWAITING) or job.ask is None:
+                return False
+            if not yes:
+                await self._call_off(job, expired=False)
+                return True
+            job.ask = None
+            await self._jobs.save(job)
+            if job.state is JobState.QUOTED:
+                return True  # answered before the question was recorded: its start goes straight on
+        self._background.spawn(self._start_safely(job), f"start:{job.id}")
+        return True
+
+    def _expire_later(self, job: Job) -> None:
+        async def expire() -> None:
+            left_s = (job.ask_until - utc_now()).total_seconds() if job.ask_until else 0.0
+            await asyncio.sleep(max(left_s, 0.0))
+            async with self._lock(job.id):
+                current = await self._jobs.get(job.id)
+                if current is not None and current.state is JobState.AWAITING and current.ask is not None:
+                    await self._call_off(current, expired=True)
+
+        self._background.spawn(expire(), f"expire:{job.id}")
+
+    async def _call_off(self, job: Job, *, expired: bool) -> None:
+        log.info("job %s: %s; nothing ordered", job.id, "no go-ahead in time" if expired else "called off")
+        await self._send(job, replies.called_off(job, expired=expired), replace=job.status_message_id)
+        await self._end(job, JobState.CANCELLED)
 
     def _watch(self, job: Job) -> None:
         self._scheduler.watch(

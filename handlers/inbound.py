@@ -18,11 +18,17 @@ class ChatRef(BaseModel):
     user_id: str
     reply_to: str | None = None  # the user's message id, for threaded replies
     lang: Lang | None = None  # fixed by the adapter (e.g. --lang), else detected per message
+    space: str | None = None  # the shared place a group message spends from (Feishu group, Discord server)
 
     @property
     def user_key(self) -> str:
         """The namespaced user id of preferences and limits: ``cli:alice``, ``feishu:ou_x``."""
         return f"{self.platform}:{self.user_id}"
+
+    @property
+    def space_key(self) -> str | None:
+        """The shared chat's budget key (``feishu:oc_x``, ``discord:<server id>``); None in a DM."""
+        return f"{self.platform}:{self.space}" if self.space else None
 
 
 class InboundMessage(BaseModel):

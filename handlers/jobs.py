@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -12,6 +10,8 @@ from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from handlers.budgets import Budget, Charge, OverBudget, Period, Scope, SpendState, Usage
+from handlers.controls import AuditEntry, Control, ControlKey
 from handlers.inbound import ChatRef
 from handlers.timing import utc_now
 from messages.reply import Selection
@@ -25,6 +25,7 @@ class JobState(StrEnum):
 
     RECEIVED = "received"  # recorded; model chosen; nothing sent yet
     QUOTED = "quoted"  # exact parameters and credits known
+    AWAITING = "awaiting"  # asked for the user's go-ahead (a dear video, or words without a request)
     NOTIFIED = "notified"  # step 1 delivered: model, ETA, cost
     SUBMITTING = "submitting"  # the provider's create is being called
     RUNNING = "running"  # the provider task exists; polling, step 2 progress
@@ -34,12 +35,14 @@ class JobState(StrEnum):
     FAILED = "failed"  # step 4 done (reason, alternatives); nothing is paid for  -- final
     UNCERTAIN = "uncertain"  # the create may have happened (and been paid) but could not be checked -- final
     UNREACHABLE = "unreachable"  # the chat refused the notice for good; nothing was ordered -- final
+    CANCELLED = "cancelled"  # the user said no, or gave no go-ahead in time; nothing was ordered -- final
 
 
 S = JobState
 TRANSITIONS: dict[JobState, frozenset[JobState]] = {
     S.RECEIVED: frozenset({S.QUOTED, S.FAILED}),
-    S.QUOTED: frozenset({S.NOTIFIED, S.FAILED, S.UNREACHABLE}),
+    S.QUOTED: frozenset({S.NOTIFIED, S.AWAITING, S.FAILED, S.UNREACHABLE, S.CANCELLED}),
+    S.AWAITING: frozenset({S.NOTIFIED, S.CANCELLED, S.FAILED, S.UNREACHABLE}),
     S.NOTIFIED: frozenset({S.SUBMITTING, S.FAILED, S.UNREACHABLE}),
     # SUBMITTING -> NOTIFIED: the create was refused before a task existed (a failover, a retry, or a
     # reconciliation that proved nothing was created); SUBMITTING -> UNCERTAIN: it may exist, unchecked.
@@ -53,10 +56,27 @@ TRANSITIONS: dict[JobState, frozenset[JobState]] = {
     S.FAILED: frozenset(),
     S.UNCERTAIN: frozenset(),
     S.UNREACHABLE: frozenset(),
+    S.CANCELLED: frozenset(),
 }
-FINAL_STATES = frozenset({S.DELIVERED, S.FAILED, S.UNCERTAIN, S.UNREACHABLE})
+FINAL_STATES = frozenset({S.DELIVERED, S.FAILED, S.UNCERTAIN, S.UNREACHABLE, S.CANCELLED})
+# Final states that prove no task was created (when the job has none): the budget is released.
+RELEASING_STATES = frozenset({S.FAILED, S.UNREACHABLE, S.CANCELLED})
 # Jobs that count towards a user's limit: every unfinished one but a late check, which costs nothing more.
 WORKING_STATES = frozenset(JobState) - FINAL_STATES - {S.LATE}
+
+
+@dataclass(frozen=True)
+class Admission:
+    """The answer to a new job: admitted, or why not (the user's limit of jobs, or a budget)."""
+
+    admitted: bool
+    over_budget: OverBudget | None = None
+    barred: Control | None = None  # BLOCKED (the user) or PAUSED (the chat), by an admin
+
+    @property
+    def busy(self) -> bool:
+        """Refused only because the user has their limit of jobs at a time."""
+        return not self.admitted and self.over_budget is None and self.barred is None
 
 
 class InvalidTransition(Exception):
@@ -74,8 +94,16 @@ class Step(StrEnum):
     VIDEO = "video"
     LINK = "link"
     FAILURE = "failure"
+    QUESTION = "question"  # "shall I make it?" before a go-ahead
     LATE_NOTE = "late_note"  # "it finished after all", before a late video
     UNCERTAIN = "uncertain"  # "it may have been ordered; we could not check"
+
+
+class Ask(StrEnum):
+    """Why a job waits for the user's go-ahead before anything is ordered."""
+
+    COST = "cost"  # it costs more than the chat's confirmation threshold
+    WORDS = "words"  # the message did not say it wanted a video
 
 
 def new_job_id() -> str:
@@ -97,6 +125,9 @@ class Job(BaseModel):
     trait: str
     selection: Selection
     remember: bool = True  # save the model as the user's preference on success
+    ask: Ask | None = None  # wait for a go-ahead before the notice (AWAITING)
+    ask_until: datetime | None = None  # real UTC: after it, an unanswered question cancels the job
+    confirm_above: int | None = None  # millicents: a dearer job asks first (the chat's threshold)
     state: JobState = JobState.RECEIVED
     quote: Quote | None = None
     handle: TaskHandle | None = None
@@ -111,6 +142,7 @@ class Job(BaseModel):
     cover_url: str | None = None
     duration_s: float | None = None
     poll_failures: int = 0
+    cost: int = 0  # millicents the budget holds for it: the quote's cost (handlers.budgets)
     created_at: datetime = Field(default_factory=utc_now)
     started_at: datetime | None = None  # when the user was told it started (step 1)
     submitted_at: datetime | None = None  # when the provider's create was last sent (real UTC)
@@ -137,6 +169,15 @@ class Job(BaseModel):
     def working(self) -> bool:
         """Counts towards the user's limit of jobs at a time."""
         return self.state in WORKING_STATES
+
+    @property
+    def spend(self) -> SpendState:
+        """Charged once a provider task exists, released when none was made, else reserved."""
+        if self.handle is not None:
+            return SpendState.CHARGED
+        if self.state in RELEASING_STATES:
+            return SpendState.RELEASED
+        return SpendState.RESERVED  # an uncertain create stays reserved: it may have been paid
 
     def advance(self, to: JobState) -> None:
         """Move to ``to`` if the state machine allows it."""
@@ -197,19 +238,22 @@ class Milestones:
 
 
 class JobStore(Protocol):
-    """Where jobs live: in memory here, durably in :mod:`handlers.ledger`.
+    """Where jobs live: durably, in :mod:`handlers.ledger` (SQLite).
 
+    Each save also moves the job's spend row (:attr:`Job.spend`, ``Job.cost``) in the same transaction.
     ``add`` and ``save`` write the whole record (``add`` raises :class:`DuplicateJob` when another job
     already has its inbound key) and append a history event when the state or a milestone changed.
     """
 
     async def add(self, job: Job) -> None: ...
 
-    async def admit(self, job: Job, *, max_working: int) -> bool:
-        """Record a new job in one transaction with the check of its user's limit.
+    async def admit(self, job: Job, *, max_working: int, charge: Charge | None = None) -> Admission:
+        """Record a new job in one transaction with the check of its user's limit and budgets.
 
-        False (nothing recorded) when the user already has ``max_working`` working jobs;
-        :class:`DuplicateJob` when another job has its inbound key (one job per intent).
+        Not admitted (nothing recorded) when the user already has ``max_working`` working jobs, or
+        when ``charge`` would break a budget (default limits, or an admin's override in the ledger);
+        else the job and its reservation are recorded together. :class:`DuplicateJob` when another
+        job has its inbound key (one job per intent).
         """
         ...
 
@@ -246,98 +290,27 @@ class JobStore(Protocol):
         """
         ...
 
+    # -- money and admin: see handlers.budgets and handlers.controls --------------------------------
+
+    async def usage(self, scope: Scope, key: str, budget: Budget, now: datetime) -> Usage:
+        """One budget's use in the current day and month, with its limits (overrides applied)."""
+        ...
+
+    async def set_limit(
+        self, scope: Scope, key: str, period: Period | None, millicents: int | None, entry: AuditEntry
+    ) -> None:
+        """An admin's override of one limit (``millicents=None``: unlimited); ``period=None``
+        removes every override of the budget (back to the defaults). Recorded with ``entry``."""
+        ...
+
+    async def set_control(self, kind: Control, key: str, value: str | None, entry: AuditEntry) -> None:
+        """Set or (``value=None``) remove one control, recorded with ``entry``."""
+        ...
+
+    async def controls(self) -> dict[ControlKey, str]: ...
+
+    async def audit_log(self, limit: int = 50) -> list[AuditEntry]:
+        """Newest first."""
+        ...
+
     async def close(self) -> None: ...
-
-
-class MemoryJobStore:
-    """Jobs in a dict. Copies go in and out, so callers never share a mutable record."""
-
-    def __init__(self) -> None:
-        self._jobs: dict[str, Job] = {}
-        self._events: dict[str, list[JobEvent]] = {}
-        self._inbound: dict[str, datetime] = {}
-        self._lock = asyncio.Lock()
-
-    async def add(self, job: Job) -> None:
-        async with self._lock:
-            self._store(job)
-
-    def _store(self, job: Job) -> None:
-        holder = next((j for j in self._jobs.values() if j.inbound_key == job.inbound_key), None)
-        if holder is not None and holder.id != job.id:
-            raise DuplicateJob(f"{job.inbound_key} already made {holder.id}")
-        before = self._jobs.get(job.id)
-        self._jobs[job.id] = job.model_copy(deep=True)
-        note = Milestones.of(job).note_since(Milestones.of(before) if before else None)
-        if note is not None:
-            event = JobEvent(at=utc_now(), state=job.state, note=note)
-            self._events.setdefault(job.id, []).append(event)
-
-    async def admit(self, job: Job, *, max_working: int) -> bool:
-        async with self._lock:
-            working = sum(1 for j in _of_user(self._jobs.values(), job.user_key) if j.working)
-            if working >= max_working:
-                return False
-            self._store(job)
-            return True
-
-    async def save(self, job: Job) -> None:
-        await self.add(job)
-
-    async def get(self, job_id: str) -> Job | None:
-        job = self._jobs.get(job_id)
-        return job.model_copy(deep=True) if job else None
-
-    async def by_inbound(self, inbound_key: str) -> Job | None:
-        return _copy(next((j for j in self._jobs.values() if j.inbound_key == inbound_key), None))
-
-    async def active(self, user_key: str | None = None) -> list[Job]:
-        return [
-            j.model_copy(deep=True)
-            for j in sorted(self._jobs.values(), key=lambda j: j.created_at)
-            if not j.finished and (user_key is None or j.user_key == user_key)
-        ]
-
-    async def latest(self, user_key: str) -> Job | None:
-        return _copy(max(_of_user(self._jobs.values(), user_key), key=lambda j: j.created_at, default=None))
-
-    async def claim_inbound(self, inbound_key: str, now: datetime) -> bool:
-        async with self._lock:
-            if inbound_key in self._inbound:
-                return False
-            self._inbound[inbound_key] = now
-            return True
-
-    async def recent(
-        self, *, state: JobState | None = None, user_key: str | None = None, limit: int = 50
-    ) -> list[Job]:
-        jobs = self._jobs.values() if user_key is None else _of_user(self._jobs.values(), user_key)
-        chosen = sorted((j for j in jobs if state is None or j.state is state), key=lambda j: j.created_at)
-        return [j.model_copy(deep=True) for j in reversed(chosen[-limit:])] if limit > 0 else []
-
-    async def history(self, job_id: str) -> list[JobEvent]:
-        return list(self._events.get(job_id, ()))
-
-    async def prune(self, *, finished_before: datetime, inbound_before: datetime) -> int:
-        async with self._lock:
-            old = [
-                j.id
-                for j in self._jobs.values()
-                if j.finished and j.finished_at is not None and j.finished_at < finished_before
-            ]
-            for job_id in old:
-                del self._jobs[job_id]
-                self._events.pop(job_id, None)
-            self._inbound = {key: at for key, at in self._inbound.items() if at >= inbound_before}
-            return len(old)
-
-    async def close(self) -> None:
-        return None
-
-
-def _of_user(jobs: Iterable[Job], user_key: str) -> Iterable[Job]:
-    return (j for j in jobs if j.user_key == user_key)
-
-
-def _copy(job: Job | None) -> Job | None:
-    return job.model_copy(deep=True) if job else None

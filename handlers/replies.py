@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.jobs import Job
+from handlers.jobs import Ask, Job
 from messages import (
     Alternative,
     failover_note,
@@ -16,6 +16,7 @@ from messages import (
     uncertain_order,
     video_link,
 )
+from messages.goahead import ask_cost, ask_words, cancelled, go_label, stop_label
 from messages.reply import Button, Lang, Reply, ReplyKind, Selection
 from providers.catalogue import Catalogue
 from providers.errors import ErrorKind, ProviderError
@@ -52,6 +53,42 @@ async def notice(job: Job, catalogue: Catalogue) -> Reply:
         cheaper=cheaper,
     )
     return Reply(kind=ReplyKind.NOTICE, text=text, job_id=job.id)
+
+
+def question(job: Job, threshold: str, minutes: int) -> Reply:
+    """Before step 1: shall we make it? (a dear video, or words that did not ask for one)."""
+    assert job.quote is not None
+    lang, quote, eta = lang_of(job), job.quote, (job.eta.min_s, job.eta.max_s)
+    if job.ask is Ask.WORDS:
+        text = ask_words(
+            lang,
+            prompt=job.request.prompt,
+            model=job.model_name,
+            credits=quote.credits,
+            unit=quote.unit,
+            eta=eta,
+            minutes=minutes,
+        )
+    else:
+        text = ask_cost(
+            lang,
+            model=job.model_name,
+            credits=quote.credits,
+            unit=quote.unit,
+            threshold=threshold,
+            eta=eta,
+            minutes=minutes,
+        )
+    buttons = (
+        Button(label=go_label(lang), action="go", job_id=job.id),
+        Button(label=stop_label(lang), action="stop", job_id=job.id),
+    )
+    return Reply(kind=ReplyKind.QUESTION, text=text, job_id=job.id, buttons=buttons)
+
+
+def called_off(job: Job, *, expired: bool) -> Reply:
+    """The go-ahead never came (no, or too late): nothing was ordered or charged."""
+    return Reply(kind=ReplyKind.TEXT, text=cancelled(lang_of(job), expired=expired), job_id=job.id)
 
 
 def failover(job: Job, from_provider: str) -> Reply:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from handlers.access import AccessControl
+from handlers.budgets import Budget, Confirmation
 from handlers.channel import Outbox
 from handlers.dialogue import DialogueMemory
 from handlers.flow import GenerationFlow
@@ -16,6 +18,7 @@ from handlers.timing import TimeScale
 from messages.reply import Lang, Reply, ReplyKind
 from prefs import PreferenceStore
 from providers.catalogue import Catalogue, CatalogueEntry
+from providers.links import Probe
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +34,10 @@ class Services:
     timescale: TimeScale = field(default_factory=TimeScale)
     dialogue: DialogueMemory = field(default_factory=DialogueMemory)
     resolve: Resolver = system_resolver  # host names of pasted image links (handlers.image_links)
+    probe: Probe | None = None  # where a pasted image link redirects (providers.links)
+    budget: Budget = field(default_factory=Budget)  # default limits (admins' overrides are in the ledger)
+    confirm: Confirmation = field(default_factory=Confirmation)  # which jobs ask before spending
+    access: AccessControl = field(default_factory=AccessControl)  # policies, admins, run-time changes
 
     async def remember(self, chat: ChatRef, entry: CatalogueEntry) -> None:
         """Save ``entry`` as the user's model for its task type."""

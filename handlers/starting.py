@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 
+from handlers.budgets import credits_millicents
 from handlers.choosing import ModelChoice, choose_model
+from handlers.controls import Control
 from handlers.dialogue import FORGET_AFTER
 from handlers.image_links import first_problem, stray_link
 from handlers.inbound import ChatRef
 from handlers.intent import Generate, Policy
-from handlers.jobs import DuplicateJob, Job, JobState
+from handlers.jobs import Ask, DuplicateJob, Job, JobState
+from handlers.money import Display, refusal
 from handlers.services import Services, lang_of, prefs_user
 from handlers.timing import utc_now
 from messages import (
@@ -24,6 +27,8 @@ from messages import (
     still_working,
     too_many_jobs,
 )
+from messages.admin import blocked_you, paused_here
+from messages.goahead import not_waiting
 from messages.reply import Selection
 from providers.catalogue import CatalogueEntry
 from providers.types import GenerationRequest
@@ -45,7 +50,9 @@ class Starter:
         if not intent.prompt and not intent.images:
             await self._s.say(chat, need_prompt(lang_of(chat)))
             return
-        problem = stray_link(intent.prompt) or await first_problem(intent.images, self._s.resolve)
+        problem = stray_link(intent.prompt) or await first_problem(
+            intent.images, self._s.resolve, self._s.probe
+        )
         if problem is not None:  # never hand a provider a link into a private network
             await self._s.say(chat, image_link_refused(lang_of(chat), problem.value))
             return
@@ -72,7 +79,8 @@ class Starter:
         request = GenerationRequest(
             task_type=intent.task_type, prompt=prompt, images=intent.images, params=intent.params
         )
-        await self.start(chat, inbound_key, request, choice, pin=intent.provider)
+        ask = None if intent.asked else Ask.WORDS  # no request cue: ask before anything is spent
+        await self.start(chat, inbound_key, request, choice, pin=intent.provider, ask=ask)
 
     async def start(
         self,
@@ -82,9 +90,11 @@ class Starter:
         choice: ModelChoice,
         *,
         pin: str | None = None,
+        ask: Ask | None = None,
     ) -> None:
         """Route the request to the model's offers (a named provider, else the preference's, else the
-        strategy's order), check the limits, record the job and launch it."""
+        strategy's order), check the limits, record the job and launch it. ``ask``: wait for a go-ahead
+        first (a job dearer than the chat's confirmation threshold always does)."""
         lang = lang_of(chat)
         entry = await self._route(choice, request, pin)
         if entry is None:
@@ -117,16 +127,31 @@ class Starter:
             poll_every_s=spec.poll_every_s,
             progress_every_s=spec.progress_every_s,
             timeout_s=max(spec.timeout_s, entry.eta.max_s + TIMEOUT_SLACK_S),
+            # held until the quote replaces it: the dearest the entry may cost
+            cost=credits_millicents(
+                entry.provider, entry.unit, entry.credits_max, unpriced=self._s.budget.unpriced
+            ),
+            ask=ask,
+            confirm_above=self._s.confirm.threshold(chat),
         )
         try:
-            admitted = await self._s.flow.admit(job, max_working=self._s.max_jobs_per_user)
+            admission = await self._s.flow.admit(job, max_working=self._s.max_jobs_per_user)
         except DuplicateJob:  # a second click of one retry button, a redelivery: one job per intent
             log.info("%s already made a job; not starting another", inbound_key)
             earlier = await self._s.jobs.by_inbound(inbound_key)
             if earlier is not None and not earlier.finished:
                 await self._s.say(chat, still_working(lang))
             return
-        if not admitted:
+        if admission.barred is not None:
+            log.info("%s: %s by an admin; nothing created", chat.user_key, admission.barred.value)
+            blocked = admission.barred is Control.BLOCKED
+            await self._s.say(chat, blocked_you(lang) if blocked else paused_here(lang))
+            return
+        if (over := admission.over_budget) is not None:
+            log.info("%s: over the %s %s budget; nothing created", chat.user_key, over.scope, over.period)
+            await self._s.say(chat, refusal(lang, over, Display.of_job(job), self._s.budget))
+            return
+        if not admission.admitted:
             await self._s.say(chat, too_many_jobs(lang, self._s.max_jobs_per_user))
             return
         self._s.dialogue.clear(chat.user_key)
@@ -158,6 +183,8 @@ class Starter:
             await self._s.say(chat, no_model_available(lang_of(chat), job.request.task_type))
             return
         intent_key = f"retry:{job.id}:{entry.key}"
+        if chat.chat_id == job.chat.chat_id:  # a click says not where it came from: the job does
+            chat = chat.model_copy(update={"space": job.chat.space})
         await self.start(chat, intent_key, job.request, ModelChoice(entry, Selection.EXPLICIT, remember=True))
 
     async def retry_target(self, chat: ChatRef) -> Job | None:
@@ -167,8 +194,28 @@ class Starter:
             return None
         return latest if utc_now() - latest.finished_at < FORGET_AFTER else None
 
+    async def waiting(self, chat: ChatRef) -> Job | None:
+        """The user's newest job if it waits for their go-ahead: what "yes" or "no" answers first."""
+        latest = await self._s.jobs.latest(chat.user_key)
+        if latest is None or latest.ask is None:
+            return None
+        # QUOTED: the question is on its way (an answer waits for the job's lock, then finds it asked)
+        return latest if latest.state in (JobState.QUOTED, JobState.AWAITING) else None
+
+    async def go_ahead(self, chat: ChatRef, job_id: str, *, yes: bool) -> None:
+        """A "make it" / "cancel" button, or "yes"/"no" to a question: only the asker's answer counts."""
+        job = await self._s.jobs.get(job_id)
+        if job is None or job.user_key != chat.user_key:
+            log.info("%s answered a question that is not theirs (%s)", chat.user_key, job_id)
+            return
+        if not await self._s.flow.go_ahead(job_id, yes=yes):
+            await self._s.say(chat, not_waiting(lang_of(chat)))
+
     async def affirm(self, chat: ChatRef) -> None:
-        """ "Yes" after a failure: retry on the first alternative that failure named."""
+        """ "Yes": a go-ahead to the question asked, else a retry of a failure on its first alternative."""
+        if (waiting := await self.waiting(chat)) is not None:
+            await self.go_ahead(chat, waiting.id, yes=True)
+            return
         failed = await self.retry_target(chat)
         if failed is None or failed.error_kind is None:
             await self._s.say(chat, nothing_to_retry(lang_of(chat)))

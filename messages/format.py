@@ -62,6 +62,11 @@ def credits_words(lang: Lang, credits: int, unit: CreditUnit) -> str:
     return _amount(lang, str(credits), unit, prose=True)
 
 
+def credits_amount(lang: Lang, credits: int, unit: CreditUnit) -> str:
+    """An amount of credits in prose, zero included: ``0 积分`` / ``0 credits``."""
+    return _amount(lang, str(credits), unit, prose=True)
+
+
 def credits_range_text(lang: Lang, lo: int, hi: int, unit: CreditUnit) -> str:
     """A price range like ``25~120 pts``; one value when both ends agree; "as billed" when unknown."""
     if hi == 0 and unit is not CreditUnit.FREE:

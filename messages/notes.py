@@ -36,6 +36,11 @@ NOTHING_TO_RETRY = Text(
     "现在没有可以重试的视频,直接告诉我你想生成什么吧",
     "There's nothing to retry right now; just tell me what video you'd like",
 )
+NOTHING_RUNNING = Text(
+    "现在没有正在生成的视频。想要什么视频,直接告诉我吧,比如「做一个小狗在海边奔跑的视频」。",
+    "No video is being made for you right now. Tell me what you'd like, e.g. \"make a video of a puppy "
+    'running on a beach".',
+)
 OK_NO_RETRY = Text("好的,有需要随时叫我 🙂", "OK, just let me know whenever you want another video 🙂")
 INTERNAL_ERROR = Text(
     "抱歉,我这边出了点问题,请稍后再试 🙏",
@@ -50,6 +55,11 @@ DELIVERY_FALLBACK = Text(
     "视频没法在这里直接播放,请用下面的链接观看",
     "The video can't be played here, please use the link below to watch it",
 )
+
+
+def nothing_running(lang: Lang) -> str:
+    """ "Status?" with no video in progress."""
+    return NOTHING_RUNNING(lang)
 
 
 def too_many_jobs(lang: Lang, limit: int) -> str:

@@ -17,6 +17,12 @@ COMMANDS: dict[str, Text] = {
     "prefs set": Text("设置我常用的模型", "Choose my usual model"),
     "prefs reset": Text("恢复推荐模型", "Go back to the recommended models"),
     "help": Text("我能做什么、怎么用", "What I can do and how to ask"),
+    "usage": Text(
+        "我今天和本月的用量、剩余额度和最近的视频", "What I spent today and this month, and what is left"
+    ),
+    "admin": Text(
+        "管理员:额度、停用、暂停、访问权限、操作记录", "Admins: budgets, blocks, pauses, access, the log"
+    ),
 }
 OPTIONS: dict[str, Text] = {
     "video prompt": Text(
@@ -34,6 +40,10 @@ OPTIONS: dict[str, Text] = {
     "models task": Text("哪类视频", "Which kind of video"),
     "prefs set model": Text("以后都用这个模型", "The model to use from now on"),
     "prefs set task": Text("只用于这类视频(默认全部)", "Only for this kind of video (default: all kinds)"),
+    "admin command": Text(
+        "例如:usage user <id>、budget user <id> day 5、block <id>、pause、log",
+        "e.g. usage user <id>, budget user <id> day 5, block <id>, pause, log",
+    ),
     "prefs reset task": Text("只恢复这类视频(默认全部)", "Only for this kind of video (default: all kinds)"),
 }
 NOT_YOUR_BUTTON = Text(

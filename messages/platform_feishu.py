@@ -10,6 +10,10 @@ TITLE_DONE = Text("✅ 视频已完成", "✅ Your video is ready")
 TITLE_FAILED = Text("❌ 视频未完成", "❌ The video wasn't made")
 TITLE_VIDEO = Text("🎬 你的视频", "🎬 Your video")
 RETRYING = Text("🔄 好的,马上重试", "🔄 On it, trying again")
+TITLE_QUESTION = Text("🤔 要生成这个视频吗?", "🤔 Shall I make this video?")
+GOING = Text("🎬 好的,开始生成", "🎬 OK, starting it")
+STOPPING = Text("👌 好的,已取消", "👌 OK, cancelled")
+NOT_YOURS = Text("这个按钮是给发起请求的人用的 🙂", "This button is for the person who asked 🙂")
 NOT_PLAYABLE = Text(
     "视频已经做好了,但没能在这里播放 🙏", "Your video is ready, but it couldn't be played here 🙏"
 )
@@ -30,6 +34,24 @@ IMAGE_UNAVAILABLE = Text(
 def card_title_working(lang: Lang) -> str:
     """The status card's title while the video is being made."""
     return TITLE_WORKING(lang)
+
+
+def card_title_question(lang: Lang) -> str:
+    return TITLE_QUESTION(lang)
+
+
+def going_toast(lang: Lang) -> str:
+    """What a tap on "make it" says at once."""
+    return GOING(lang)
+
+
+def stopping_toast(lang: Lang) -> str:
+    """What a tap on "cancel" says at once."""
+    return STOPPING(lang)
+
+
+def not_your_card_button(lang: Lang) -> str:
+    return NOT_YOURS(lang)
 
 
 def card_title_done(lang: Lang) -> str:

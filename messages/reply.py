@@ -19,6 +19,7 @@ class ReplyKind(StrEnum):
     VIDEO = "video"  # protocol step 3.1: the playable video with its caption
     LINK = "link"  # protocol step 3.2: the link as text
     FAILURE = "failure"  # protocol step 4: the translated reason and alternatives
+    QUESTION = "question"  # before step 1: a go-ahead asked, with "make it" / "cancel" buttons
 
 
 class Selection(StrEnum):
@@ -32,12 +33,13 @@ class Selection(StrEnum):
 
 
 class Button(BaseModel):
-    """An action under a reply: retry a job with another model, or open the video."""
+    """An action under a reply: retry a job with another model, open the video, or answer a go-ahead
+    question (``go`` / ``stop`` a job that waits for it)."""
 
     model_config = ConfigDict(frozen=True)
 
     label: str
-    action: Literal["retry", "open"]
+    action: Literal["retry", "open", "go", "stop"]
     job_id: str | None = None
     model_key: str | None = None
     url: str | None = None

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from providers.errors import ErrorKind
 
@@ -27,7 +28,11 @@ class CreditUnit(StrEnum):
 
 
 class ImageInput(BaseModel):
-    """One input image: a public URL as is, or bytes we hold (a chat upload, a local file)."""
+    """One input image: a public URL as is, or bytes we hold (a chat upload, a local file).
+
+    ``digest`` (SHA-256 of ``data``, set when the bytes arrive) names the bytes where they are kept
+    apart from the record that uses them (the job ledger stores each photo once, as a blob).
+    """
 
     model_config = ConfigDict(frozen=True, ser_json_bytes="base64", val_json_bytes="base64")
 
@@ -35,6 +40,14 @@ class ImageInput(BaseModel):
     data: bytes | None = Field(default=None, repr=False)
     content_type: str = "image/jpeg"
     filename: str | None = None
+    digest: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _digest_of_bytes(cls, values: Any) -> Any:
+        if isinstance(values, dict) and isinstance(values.get("data"), bytes) and not values.get("digest"):
+            values = {**values, "digest": hashlib.sha256(values["data"]).hexdigest()}
+        return values
 
     @property
     def is_public_url(self) -> bool:

@@ -26,6 +26,7 @@ def interaction_chat(interaction: discord.Interaction[Any], lang: Lang | None) -
         user_id=str(interaction.user.id),
         reply_to=str(interaction.id),
         lang=lang,
+        space=str(interaction.guild_id) if interaction.guild_id is not None else None,  # a server's budget
     )
 
 

@@ -1,4 +1,5 @@
-"""A "retry with <model>" click: acknowledge, check it is the asker's, then start the job again."""
+"""Button clicks: acknowledge, check it is the asker's, then retry a job ("retry with <model>") or answer
+a go-ahead question ("make it" / "cancel")."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import discord
 from bot.discord_bot.chats import interaction_chat, interaction_key, locale_lang
 from bot.discord_bot.host import NO_MENTIONS, host_of
 from bot.discord_bot.slash import admitted
+from handlers.inbound import ChatRef
 from messages.platform_discord import not_your_button
 
 log = logging.getLogger(__name__)
@@ -22,26 +24,43 @@ async def retry_clicked(interaction: discord.Interaction[Any], job_id: str, mode
     The new job's messages are followups of this click; the clicked buttons are removed so one failure
     cannot start two paid retries.
     """
+    chat = await _owned_click(interaction, job_id)
+    if chat is not None:
+        await host_of(interaction).app.conversation.retry(
+            chat, job_id, model_key, interaction_key(interaction)
+        )
+
+
+async def go_ahead_clicked(interaction: discord.Interaction[Any], job_id: str, *, yes: bool) -> None:
+    """Defer, then answer the question of ``job_id``: its buttons go, so one question makes one job."""
+    chat = await _owned_click(interaction, job_id)
+    if chat is not None:
+        conversation = host_of(interaction).app.conversation
+        await conversation.go_ahead(chat, job_id, yes=yes, inbound_key=interaction_key(interaction))
+
+
+async def _owned_click(interaction: discord.Interaction[Any], job_id: str) -> ChatRef | None:
+    """Acknowledge a click on ``job_id``'s buttons: the chat to answer in, or None when the clicker is
+    outside the policy or not the job's asker (they get a private note; the buttons stay)."""
     host = host_of(interaction)
     if not await admitted(interaction, locale_lang(interaction)):
-        return
+        return None
     try:
         await interaction.response.defer()
     except discord.HTTPException as exc:
-        log.warning("could not acknowledge a retry click: %s/%s", exc.status, exc.code)
-        return
+        log.warning("could not acknowledge a click: %s/%s", exc.status, exc.code)
+        return None
     job = await host.app.jobs.get(job_id)
     lang = (job.chat.lang if job else None) or locale_lang(interaction)
     if job is not None and job.chat.user_id != str(interaction.user.id):
         await _quietly(
             interaction.followup.send(not_your_button(lang), ephemeral=True, allowed_mentions=NO_MENTIONS)
         )
-        return
+        return None
     if job is not None:
         await _quietly(interaction.edit_original_response(view=None))
     host.live.add(interaction, original_pending=False)
-    chat = interaction_chat(interaction, lang)
-    await host.app.conversation.retry(chat, job_id, model_key, interaction_key(interaction))
+    return interaction_chat(interaction, lang)
 
 
 async def _quietly(call: Awaitable[Any]) -> None:

@@ -1,4 +1,5 @@
-"""The slash commands: ``/video``, ``/models``, ``/prefs show|set|reset`` and ``/help``.
+"""The slash commands: ``/video``, ``/models``, ``/prefs show|set|reset``, ``/usage``, ``/help`` and
+``/admin`` (servers only, shown to members who may manage the server; our admin list decides).
 
 Global commands, usable in servers and in direct messages with the bot (guild installs only: the bot
 must be present, so long jobs can fall back to bot-token messages). Callbacks stay thin: see ``slash``.
@@ -36,7 +37,7 @@ def task_of(value: object) -> TaskType | None:
 
 def add_commands(tree: app_commands.CommandTree[Any]) -> None:
     """Put every command on ``tree`` (a fresh set per tree)."""
-    for command in (_video(), _models(), _prefs(), _help()):
+    for command in (_video(), _models(), _prefs(), _usage(), _help(), _admin()):
         tree.add_command(command)
 
 
@@ -132,3 +133,27 @@ def _help() -> app_commands.Command[Any, ..., None]:
         await run_private(interaction, lambda chat, _: conversation.show_help(chat))
 
     return help_command
+
+
+def _usage() -> app_commands.Command[Any, ..., None]:
+    @app_commands.command(name="usage", description=described("usage"))
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    @app_commands.allowed_installs(guilds=True, users=False)
+    async def usage(interaction: discord.Interaction[Any]) -> None:
+        conversation = host_of(interaction).app.conversation
+        await run_private(interaction, lambda chat, _: conversation.show_usage(chat))
+
+    return usage
+
+
+def _admin() -> app_commands.Command[Any, ..., None]:
+    @app_commands.command(name="admin", description=described("admin"))
+    @app_commands.allowed_contexts(guilds=True, dms=False, private_channels=False)
+    @app_commands.allowed_installs(guilds=True, users=False)
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.describe(command=option_text("admin", "command"))
+    async def admin(interaction: discord.Interaction[Any], command: app_commands.Range[str, 1, 300]) -> None:
+        conversation = host_of(interaction).app.conversation
+        await run_private(interaction, lambda chat, _: conversation.admin(chat, command))
+
+    return admin

@@ -10,7 +10,7 @@ import logging
 import discord
 
 from bot.discord_bot.attachments import AttachmentRefused, read_images, refusal_text
-from bot.discord_bot.chats import message_chat, message_who
+from bot.discord_bot.chats import PLATFORM, message_chat, message_who
 from bot.discord_bot.host import Host
 from handlers.channel import DeliveryError
 from handlers.inbound import ChatRef, InboundMessage
@@ -33,7 +33,7 @@ async def on_direct_message(host: Host, message: discord.Message) -> None:
     answer_to = chat.model_copy(
         update={"reply_to": str(message.id), "lang": detect_lang(message.content) or host.app.settings.lang}
     )
-    if not host.access.allows(message_who(message)):  # told once a day, never a flood
+    if not host.app.access.allows(PLATFORM, message_who(message)):  # told once a day, never a flood
         log.info("discord %s is outside the access policy for direct messages", message.author.id)
         if host.refusals.first_today(chat.user_key, host.app.timescale.now()):
             await _say(host, answer_to, not_allowed(answer_to.lang or "zh"))

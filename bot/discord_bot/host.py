@@ -6,6 +6,7 @@ from typing import Any
 
 import discord
 
+from bot.discord_bot.chats import PLATFORM
 from bot.discord_bot.live import LiveInteractions
 from bot.discord_bot.settings import DiscordSettings
 from bot.wiring import App
@@ -34,7 +35,7 @@ class Host(discord.Client):
         self.app = app
         self.settings = settings
         self.live = LiveInteractions(settings.edit_window_s)
-        self.access = settings.access
+        app.access.register(PLATFORM, settings.access)  # admins change it at run time (handlers.access)
         self.refusals = Refusals()
 
 

@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 
 from bot.discord_bot.attachments import AttachmentRefused, check, read_images, refusal_text
-from bot.discord_bot.chats import interaction_chat, interaction_key, interaction_who, locale_lang
+from bot.discord_bot.chats import PLATFORM, interaction_chat, interaction_key, interaction_who, locale_lang
 from bot.discord_bot.host import NO_MENTIONS, host_of
 from bot.wiring import App
 from handlers.channel import DeliveryError
@@ -143,7 +143,7 @@ async def _defer(interaction: discord.Interaction[Any], *, ephemeral: bool) -> b
 async def admitted(interaction: discord.Interaction[Any], lang: Lang) -> bool:
     """The access policy: someone outside it gets one private note for this interaction."""
     host = host_of(interaction)
-    if host.access.allows(interaction_who(interaction)):
+    if host.app.access.allows(PLATFORM, interaction_who(interaction)):
         return True
     log.info("discord %s in %s is outside the access policy", interaction.user.id, interaction.channel_id)
     await _answer_privately(interaction, not_allowed(lang))

@@ -1,4 +1,5 @@
-"""Buttons under a reply. "Retry with <model>" buttons carry the job and the model in their custom id.
+"""Buttons under a reply. "Retry with <model>" buttons carry the job and the model in their custom id,
+"make it" / "cancel" under a go-ahead question the answer and the job.
 
 They are :class:`discord.ui.DynamicItem` buttons registered in ``setup_hook``, so a click still works
 after a restart: discord.py rebuilds the button from the custom id alone.
@@ -12,11 +13,12 @@ from typing import Any, Self
 
 import discord
 
-from bot.discord_bot.clicks import retry_clicked
+from bot.discord_bot.clicks import go_ahead_clicked, retry_clicked
 from messages.reply import Button
 
 PREFIX = "vb:retry"
 TEMPLATE = re.compile(rf"{PREFIX}:(?P<job>[\w-]{{1,60}}):(?P<model>[\w.-]{{1,30}})")
+ANSWER = re.compile(r"vb:(?P<answer>go|stop):(?P<job>[\w-]{1,60})")
 MAX_BUTTONS = 25  # 5 rows of 5
 MAX_LABEL = 80
 
@@ -46,6 +48,31 @@ class RetryButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], te
         await retry_clicked(interaction, self.job_id, self.model_key)
 
 
+class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=ANSWER):
+    """Answers a go-ahead question: ``go`` makes the video, ``stop`` calls it off."""
+
+    def __init__(self, answer: str, job_id: str, label: str = "") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label[:MAX_LABEL] or answer,
+                style=discord.ButtonStyle.success if answer == "go" else discord.ButtonStyle.secondary,
+                custom_id=f"vb:{answer}:{job_id}",
+            )
+        )
+        self.answer = answer
+        self.job_id = job_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        label = item.label if isinstance(item, discord.ui.Button) else None
+        return cls(match["answer"], match["job"], label or "")
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await go_ahead_clicked(interaction, self.job_id, yes=self.answer == "go")
+
+
 def reply_view(buttons: Sequence[Button]) -> discord.ui.View | None:
     """A persistent view of the reply's buttons, or ``None`` when it has none Discord can show."""
     view = discord.ui.View(timeout=None)
@@ -61,6 +88,12 @@ def _item(button: Button) -> discord.ui.Item[Any] | None:
         custom_id = f"{PREFIX}:{button.job_id}:{button.model_key}"
         if TEMPLATE.fullmatch(custom_id) and len(custom_id) <= 100:
             return RetryButton(button.job_id, button.model_key, button.label)
+    if (
+        button.action in ("go", "stop")
+        and button.job_id
+        and ANSWER.fullmatch(f"vb:{button.action}:{button.job_id}")
+    ):
+        return AnswerButton(button.action, button.job_id, button.label)
     if button.action == "open" and button.url and button.url.startswith("https://"):
         return discord.ui.Button(
             label=button.label[:MAX_LABEL], url=button.url, style=discord.ButtonStyle.link

@@ -12,6 +12,7 @@ from messages import open_video_label
 from messages.platform_feishu import (
     card_title_done,
     card_title_failed,
+    card_title_question,
     card_title_video,
     card_title_working,
 )
@@ -52,6 +53,26 @@ def failed_card(lang: Lang, text: str, buttons: tuple[Button, ...], retry_value:
         elif button.action == "open" and button.url:
             elements.extend(_open_button(lang, button.url, button.label))
     return _card(card_title_failed(lang), "red", elements)
+
+
+def question_card(lang: Lang, text: str, buttons: tuple[Button, ...], context: dict[str, str]) -> Json:
+    """A go-ahead question: the quote and "make it" / "cancel" buttons.
+
+    Each button's value names the job, the asker (``user``: only their tap counts) and ``context``
+    (where to answer), and carries the card's text, so a tap can answer with this card, its buttons gone.
+    """
+    elements = [_text(text)]
+    for button in buttons:
+        if button.action in ("go", "stop") and button.job_id:
+            value = {"action": button.action, "job": button.job_id, "text": text, **context}
+            kind = "primary" if button.action == "go" else "default"
+            elements.append(_button(button.label, {"type": "callback", "value": value}, kind))
+    return _card(card_title_question(lang), "indigo", elements)
+
+
+def answered_card(lang: Lang, text: str, note: str) -> Json:
+    """A question card once answered: its words and the answer, no buttons (one answer per question)."""
+    return _card(card_title_question(lang), "indigo", [_text(f"{text}\n\n{note}" if text else note)])
 
 
 def clicked_card(lang: Lang, text: str, note: str) -> Json:

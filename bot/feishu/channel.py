@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 
 from bot.feishu.api import FeishuApi
-from bot.feishu.cards import done_card, failed_card, video_card, working_card
+from bot.feishu.cards import done_card, failed_card, question_card, video_card, working_card
 from bot.feishu.errors import FeishuError
 from bot.feishu.patcher import CardPatcher
 from bot.feishu.settings import FeishuTuning
@@ -80,6 +80,10 @@ class FeishuChannel:
                     return await self._video(chat, reply, replace)
                 case ReplyKind.FAILURE:
                     return await self._failure(chat, reply, replace)
+                case ReplyKind.QUESTION:
+                    context = {"lang": _lang(chat), "reply_to": chat.reply_to or "", "user": chat.user_id}
+                    card = question_card(_lang(chat), reply.text, reply.buttons, context)
+                    return await self._post(chat, "interactive", card, send_key(chat, reply, "question"))
                 case ReplyKind.LINK:
                     text = offline_video_note(_lang(chat)) if "file://" in reply.text else reply.text
                     return await self._post(chat, "text", {"text": text}, send_key(chat, reply, "link"))

@@ -1,4 +1,4 @@
-"""Reading ``card.action.trigger``: a click on a status card's "retry with <model>" button."""
+"""Reading ``card.action.trigger``: a tap on "retry with <model>", or "make it" / "cancel" of a question."""
 
 from __future__ import annotations
 
@@ -24,9 +24,10 @@ class _Operator(_Loose):
 
 
 class _Value(_Loose):
-    action: Literal["retry"]
+    action: Literal["retry", "go", "stop"]
     job: str
-    model: str
+    model: str = ""  # retry only
+    user: str = ""  # a question's asker: only their tap counts
     lang: Lang = "zh"
     reply_to: str = ""
     text: str = ""  # the failure card's text, to answer the click with the card minus its buttons
@@ -54,8 +55,8 @@ class _Click(_Loose):
 
 
 @dataclass(frozen=True)
-class RetryClick:
-    """Who asked to retry which job on which model, and where to answer."""
+class CardClick:
+    """Who tapped what on which job (a retry on ``model_key``, or a go-ahead answer), and where to answer."""
 
     click_id: str  # the callback token (else the event id): the new job's inbound key
     event_id: str
@@ -67,16 +68,27 @@ class RetryClick:
     lang: Lang
     card_text: str = ""
     tenant_key: str = ""
+    action: str = "retry"  # "retry", "go" or "stop"
+    asker: str = ""  # a question's asker (open_id)
+
+    @property
+    def answer(self) -> bool | None:
+        """A go-ahead question's answer (True: make it), None for a retry."""
+        return {"go": True, "stop": False}.get(self.action)
+
+    @property
+    def by_asker(self) -> bool:
+        return not self.asker or self.asker == self.user_id
 
 
-def read_click(payload: Any) -> RetryClick | None:
-    """The retry a click asks for; ``None`` for anything else (or anything unreadable)."""
+def read_click(payload: Any) -> CardClick | None:
+    """What a tap asks for; ``None`` for anything else (or anything unreadable)."""
     try:
         click = _Click.model_validate(payload)
     except ValidationError:
         return None
     event, value = click.event, click.event.action.value
-    return RetryClick(
+    return CardClick(
         click_id=event.token or click.header.event_id,
         event_id=click.header.event_id,
         job_id=value.job,
@@ -87,4 +99,6 @@ def read_click(payload: Any) -> RetryClick | None:
         lang=value.lang,
         card_text=value.text,
         tenant_key=event.operator.tenant_key,
+        action=value.action,
+        asker=value.user,
     )

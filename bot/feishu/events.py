@@ -17,10 +17,10 @@ from typing import Any
 import lark_oapi as lark
 from lark_oapi.event.callback.model.p2_card_action_trigger import P2CardActionTriggerResponse
 
-from bot.feishu.cards import clicked_card
+from bot.feishu.cards import answered_card, clicked_card
 from bot.feishu.clicks import read_click
 from bot.feishu.receiver import Receiver
-from messages.platform_feishu import retrying_toast
+from messages.platform_feishu import going_toast, not_your_card_button, retrying_toast, stopping_toast
 
 log = logging.getLogger(__name__)
 
@@ -67,9 +67,16 @@ class EventBridge:
             click = read_click(_as_json(data))
             if click is None:
                 return P2CardActionTriggerResponse({})
+            if not click.by_asker:  # someone else's question: the card stays as it is
+                toast = not_your_card_button(click.lang)
+                return P2CardActionTriggerResponse({"toast": {"type": "info", "content": toast}})
             self._loop.call_soon_threadsafe(self._receiver.take_click, click)
-            toast = retrying_toast(click.lang)
-            card = clicked_card(click.lang, click.card_text, toast)  # its buttons go at the first click
+            if click.answer is None:
+                toast = retrying_toast(click.lang)
+                card = clicked_card(click.lang, click.card_text, toast)  # its buttons go at the first click
+            else:
+                toast = (going_toast if click.answer else stopping_toast)(click.lang)
+                card = answered_card(click.lang, click.card_text, toast)
             return P2CardActionTriggerResponse(
                 {"toast": {"type": "info", "content": toast}, "card": {"type": "raw", "data": card}}
             )

@@ -25,7 +25,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from bot.feishu.api import FeishuApi
-from bot.feishu.clicks import RetryClick
+from bot.feishu.clicks import CardClick
 from bot.feishu.errors import FeishuError
 from bot.feishu.inbound import FeishuMessage, MalformedEvent, read_message
 from bot.feishu.pictures import PictureTrouble, Trouble, pictures_of
@@ -61,7 +61,7 @@ class Receiver:
         self._settings = settings
         self._tuning = tuning
         self._bot_open_id = bot_open_id
-        self._access = settings.access
+        app.access.register(PLATFORM, settings.access)  # admins change it at run time (handlers.access)
         self._refusals = Refusals()
         self._seen = SeenIds(tuning.seen_ttl_s)
         self._tasks: set[asyncio.Task[None]] = set()
@@ -74,7 +74,7 @@ class Receiver:
     def take_message(self, event: Any) -> None:
         self._spawn(self.on_message(event), "feishu-message")
 
-    def take_click(self, click: RetryClick) -> None:
+    def take_click(self, click: CardClick) -> None:
         self._spawn(self.on_click(click), "feishu-click")
 
     async def aclose(self) -> None:
@@ -102,7 +102,11 @@ class Receiver:
 
     async def _handle(self, message: FeishuMessage) -> None:
         chat = ChatRef(
-            platform=PLATFORM, chat_id=message.chat_id, user_id=message.sender_id, reply_to=message.message_id
+            platform=PLATFORM,
+            chat_id=message.chat_id,
+            user_id=message.sender_id,
+            reply_to=message.message_id,
+            space=None if message.is_dm else message.chat_id,  # a group spends from its own budget
         )
         lang: Lang = detect_lang(message.text) or self._app.settings.lang
         inbound = InboundMessage(chat=chat, message_id=message.message_id, text=message.text)
@@ -129,7 +133,7 @@ class Receiver:
             user_id=message.sender_id,
             org_id=message.tenant_key or None,
         )
-        if self._access.allows(who):
+        if self._app.access.allows(PLATFORM, who):
             return True
         log.info(
             "feishu %s in %s (tenant %s) is outside the access policy",
@@ -184,8 +188,9 @@ class Receiver:
 
     # -- clicks -------------------------------------------------------------------------------------
 
-    async def on_click(self, click: RetryClick) -> None:
-        """A "retry with" click: a new job, once per click (resent callbacks keep their token)."""
+    async def on_click(self, click: CardClick) -> None:
+        """A tap: "retry with" makes a new job, "make it" / "cancel" answers a question; once per tap
+        (resent callbacks keep their token)."""
         inbound_key = f"{PLATFORM}:{click.click_id}"
         new_token = self._seen.first_time(f"click:{click.click_id}")
         new_event = self._seen.first_time(f"click:{click.event_id}")
@@ -194,7 +199,9 @@ class Receiver:
         who = Who(
             private=False, chat_id=click.chat_id, user_id=click.user_id, org_id=click.tenant_key or None
         )
-        if not self._access.allows(who):  # judged by the group gate: a click says not where it came from
+        if not self._app.access.allows(
+            PLATFORM, who
+        ):  # judged by the group gate: a click says not where it came from
             log.info("feishu click by %s is outside the access policy", click.user_id)
             return
         chat = ChatRef(
@@ -204,7 +211,11 @@ class Receiver:
             reply_to=click.reply_to or None,
             lang=click.lang,
         )
-        await self._app.conversation.retry(chat, click.job_id, click.model_key, inbound_key)
+        conversation = self._app.conversation
+        if click.answer is not None:
+            await conversation.go_ahead(chat, click.job_id, yes=click.answer, inbound_key=inbound_key)
+        else:
+            await conversation.retry(chat, click.job_id, click.model_key, inbound_key)
 
     # -- plumbing -----------------------------------------------------------------------------------
 

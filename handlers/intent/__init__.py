@@ -9,6 +9,7 @@ from handlers.intent.text import detect_lang
 from handlers.intent.types import (
     Affirm,
     AnotherModel,
+    AskStatus,
     Choice,
     Deny,
     Empty,
@@ -23,12 +24,14 @@ from handlers.intent.types import (
     SetModel,
     ShowCredits,
     ShowPrefs,
+    ShowUsage,
     UnknownModel,
 )
 
 __all__ = [
     "Affirm",
     "AnotherModel",
+    "AskStatus",
     "Choice",
     "Deny",
     "Empty",
@@ -43,6 +46,7 @@ __all__ = [
     "SetModel",
     "ShowCredits",
     "ShowPrefs",
+    "ShowUsage",
     "UnknownModel",
     "detect_lang",
     "parse",

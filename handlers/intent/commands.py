@@ -12,6 +12,7 @@ import re
 from handlers.intent.types import (
     Affirm,
     AnotherModel,
+    AskStatus,
     Choice,
     Deny,
     Help,
@@ -20,6 +21,7 @@ from handlers.intent.types import (
     ResetPrefs,
     ShowCredits,
     ShowPrefs,
+    ShowUsage,
 )
 
 _WORDS: dict[Intent, tuple[str, ...]] = {
@@ -53,6 +55,18 @@ _WORDS: dict[Intent, tuple[str, ...]] = {
         "credits", "/credits", "balance", "/balance", "my credits", "credit balance", "credits left",
         "how many credits", "how many credits are left", "余额", "积分", "积分余额", "查余额", "查积分",
         "还有多少积分", "还剩多少积分", "剩余积分", "账户余额",
+    ),
+    ShowUsage(): (
+        "usage", "/usage", "my usage", "show my usage", "spending", "my spending", "my budget", "budget",
+        "allowance", "my allowance", "how much have i spent", "how much is left", "history", "my history",
+        "/history", "my videos", "my jobs", "recent videos",
+        "用量", "我的用量", "查用量", "额度", "我的额度", "剩余额度", "还剩多少额度", "花了多少",
+        "我的视频", "历史", "历史记录", "我的历史", "生成记录", "最近的视频",
+    ),
+    AskStatus(): (
+        "status", "/status", "progress", "my status", "job status", "is it done", "is it ready", "done yet",
+        "how long", "queue", "进度", "状态", "好了吗", "好了没", "做好了吗", "还要多久", "生成好了吗",
+        "进度如何", "现在进度", "视频好了吗",
     ),
     AnotherModel(): (
         "换个模型", "换一个模型", "换模型", "换个", "换一个", "换别的", "换别的模型", "其他模型", "别的模型",

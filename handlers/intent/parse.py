@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from handlers.intent.commands import match_command
+from handlers.intent.cues import asks_for_video
 from handlers.intent.params import extract_params
 from handlers.intent.preferences import extract_preference, unknown_model_name
 from handlers.intent.prompt import clean_prompt
@@ -18,7 +19,8 @@ from providers.types import ImageInput, VideoParams
 
 def parse(text: str, images: Sequence[ImageInput] = ()) -> Intent:
     """What the user wants. ``images`` are the chat attachments; https:// URLs in the text join them
-    (any https URL counts: the provider judges it). Free text in a video bot is a video request.
+    (any https URL counts: the provider judges it). Free text is a video request, but one without a
+    request cue (:mod:`handlers.intent.cues`) is marked ``asked=False``: the bot asks before spending.
 
     A model or policy with nothing else (no prompt, image or parameter) is a SetModel; a Generate
     with an empty prompt and no image means "a video, but of what?"."""
@@ -42,6 +44,7 @@ def parse(text: str, images: Sequence[ImageInput] = ()) -> Intent:
         )
     if not inputs and not chose and (name := unknown_model_name(rest)):
         return UnknownModel(name=name)
+    asked = bool(inputs) or chose or provider is not None or params != VideoParams() or asks_for_video(text)
     return Generate(
         prompt=prompt,
         task_type=infer_task_type(text, len(inputs)),
@@ -51,4 +54,5 @@ def parse(text: str, images: Sequence[ImageInput] = ()) -> Intent:
         policy=preference.policy,
         remember=preference.remember,
         provider=provider,
+        asked=asked,
     )

@@ -40,6 +40,8 @@ class Generate:
     policy: Policy | None = None
     remember: bool = False
     provider: str | None = None  # a provider named for this request ("用 Media.io 的 Kling 2.6")
+    # the message asked for a video (handlers.intent.cues); else we ask first. Not part of equality.
+    asked: bool = field(default=True, compare=False)
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,16 @@ class ShowCredits:
 
 
 @dataclass(frozen=True)
+class ShowUsage:
+    """What have I spent, what is left, my last videos (我的用量 / my usage / history)?"""
+
+
+@dataclass(frozen=True)
+class AskStatus:
+    """How is my video doing (进度 / status)?"""
+
+
+@dataclass(frozen=True)
 class Empty:
     """Nothing but whitespace, punctuation or a mention."""
 
@@ -124,5 +136,7 @@ Intent: TypeAlias = (
     | ShowPrefs
     | ResetPrefs
     | ShowCredits
+    | ShowUsage
+    | AskStatus
     | Empty
 )

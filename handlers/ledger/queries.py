@@ -8,11 +8,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 
+from handlers.budgets import Charge, SpendState
 from handlers.jobs import (
     FINAL_STATES,
     WORKING_STATES,
+    Admission,
     DuplicateJob,
     Job,
     JobEvent,
@@ -20,7 +22,8 @@ from handlers.jobs import (
     Milestones,
     Step,
 )
-from handlers.ledger.schema import transaction
+from handlers.ledger import spending
+from handlers.ledger.schema import stamp, transaction
 from providers.errors import ErrorKind
 
 _FINAL = tuple(sorted(state.value for state in FINAL_STATES))
@@ -30,18 +33,13 @@ _WORKING = tuple(sorted(state.value for state in WORKING_STATES))
 _COUNT_WORKING = (
     f"SELECT count(*) FROM jobs WHERE user_key = ? AND state IN ({', '.join('?' * len(_WORKING))})"
 )
+SPEND_KEPT = timedelta(days=62)
 _UPSERT_JOB = """
     INSERT INTO jobs (id, inbound_key, user_key, state, created_at, updated_at, finished_at, record)
     VALUES (:id, :inbound_key, :user_key, :state, :created_at, :updated_at, :finished_at, :record)
     ON CONFLICT (id) DO UPDATE SET
         state = excluded.state, updated_at = excluded.updated_at, finished_at = excluded.finished_at,
         record = excluded.record"""  # a job's id, inbound key, user and creation time never change
-
-
-def stamp(at: datetime) -> str:
-    """``2025-01-02T03:04:05.000006+00:00``: naive times are taken as UTC."""
-    at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
-    return at.isoformat(timespec="microseconds")
 
 
 @dataclass(frozen=True)
@@ -56,6 +54,10 @@ class JobRow:
     updated_at: str
     finished_at: str | None
     record: str
+    chat_key: str | None
+    cost: int
+    spend: SpendState
+    photos: tuple[tuple[str, bytes], ...]  # (digest, bytes) of the photos the record names
 
     @classmethod
     def of(cls, job: Job) -> JobRow:
@@ -67,20 +69,34 @@ class JobRow:
             created_at=stamp(job.created_at),
             updated_at=stamp(job.updated_at),
             finished_at=stamp(job.finished_at) if job.finished and job.finished_at else None,
-            record=job.model_dump_json(),
+            record=_without_photos(job).model_dump_json(),
+            chat_key=job.chat.space_key,
+            cost=job.cost,
+            spend=job.spend,
+            photos=tuple((i.digest, i.data) for i in job.request.images if i.digest and i.data),
         )
 
 
 def admit_job(
-    conn: sqlite3.Connection, row: JobRow, milestones: Milestones, at: datetime, max_working: int
-) -> bool:
-    """One transaction: count the user's working jobs, and record this one if they are under the limit."""
+    conn: sqlite3.Connection,
+    row: JobRow,
+    milestones: Milestones,
+    at: datetime,
+    max_working: int,
+    charge: Charge | None,
+) -> Admission:
+    """One transaction: an admin's block or pause, the user's working jobs and the budgets are checked,
+    then the job and its reservation are recorded, or nothing is."""
     with transaction(conn):
+        if charge is not None and (barred := spending.barred(conn, charge)) is not None:
+            return Admission(admitted=False, barred=barred)
         working: int = conn.execute(_COUNT_WORKING, (row.user_key, *_WORKING)).fetchone()[0]
         if working >= max_working:
-            return False
+            return Admission(admitted=False)
+        if charge is not None and (over := spending.over_budget(conn, charge)) is not None:
+            return Admission(admitted=False, over_budget=over)
         _write(conn, row, milestones, at)
-        return True
+        return Admission(admitted=True)
 
 
 def write_job(conn: sqlite3.Connection, row: JobRow, milestones: Milestones, at: datetime) -> None:
@@ -95,6 +111,10 @@ def _write(conn: sqlite3.Connection, row: JobRow, milestones: Milestones, at: da
         conn.execute(_UPSERT_JOB, asdict(row))
     except sqlite3.IntegrityError as exc:
         raise DuplicateJob(f"{row.inbound_key} already made a job other than {row.id}") from exc
+    spending.write_spend(conn, row.id, row.user_key, row.chat_key, row.created_at, row.cost, row.spend)
+    for digest, data in row.photos:
+        conn.execute("INSERT INTO photos (digest, data) VALUES (?, ?) ON CONFLICT DO NOTHING", (digest, data))
+        conn.execute("INSERT INTO job_photos VALUES (?, ?) ON CONFLICT DO NOTHING", (row.id, digest))
     note = milestones.note_since(before)
     if note is not None:
         conn.execute(
@@ -177,13 +197,40 @@ def prune(conn: sqlite3.Connection, finished_before: datetime, inbound_before: d
             f"DELETE FROM jobs WHERE {_IS_FINAL} AND finished_at < ?", (*_FINAL, stamp(finished_before))
         ).rowcount
         conn.execute("DELETE FROM inbound WHERE seen_at < ?", (stamp(inbound_before),))
+        conn.execute("DELETE FROM photos WHERE digest NOT IN (SELECT digest FROM job_photos)")
+        spend_before = min(finished_before, inbound_before - SPEND_KEPT)  # budgets look back a month
+        conn.execute("DELETE FROM spend WHERE at < ?", (stamp(spend_before),))
         return removed
 
 
 def _one(cursor: sqlite3.Cursor) -> Job | None:
     found = cursor.fetchone()
-    return Job.model_validate_json(found[0]) if found else None
+    return _with_photos(cursor.connection, Job.model_validate_json(found[0])) if found else None
 
 
 def _all(cursor: sqlite3.Cursor) -> list[Job]:
-    return [Job.model_validate_json(record) for (record,) in cursor]
+    return [
+        _with_photos(cursor.connection, Job.model_validate_json(record)) for (record,) in cursor.fetchall()
+    ]
+
+
+def _without_photos(job: Job) -> Job:
+    """The record as stored: each held photo by its digest only (its bytes go to ``photos`` once)."""
+    images = job.request.images
+    if not any(image.digest and image.data for image in images):
+        return job
+    kept = tuple(image.model_copy(update={"data": None}) if image.digest else image for image in images)
+    return job.model_copy(update={"request": job.request.model_copy(update={"images": kept})})
+
+
+def _with_photos(conn: sqlite3.Connection, job: Job) -> Job:
+    images = job.request.images
+    if not any(image.digest and image.data is None for image in images):
+        return job
+    filled = []
+    for image in images:
+        if image.digest and image.data is None:
+            found = conn.execute("SELECT data FROM photos WHERE digest = ?", (image.digest,)).fetchone()
+            image = image.model_copy(update={"data": found[0] if found else None})
+        filled.append(image)
+    return job.model_copy(update={"request": job.request.model_copy(update={"images": tuple(filled)})})

@@ -12,13 +12,14 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from handlers.ledger.errors import LedgerError, ledger_error
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1  # PRAGMA user_version; 0 is a new, empty file
+SCHEMA_VERSION = 2  # PRAGMA user_version; 0 is a new, empty file
 
 SCHEMA = (
     """CREATE TABLE jobs (
@@ -46,6 +47,54 @@ SCHEMA = (
     "CREATE TABLE inbound (key TEXT PRIMARY KEY, seen_at TEXT NOT NULL)",
     "CREATE INDEX inbound_seen ON inbound (seen_at)",
 )
+# Version 2: money and admin. A spend row outlives its job (budgets look back a month), so no cascade.
+MONEY = (
+    """CREATE TABLE spend (
+        job_id TEXT PRIMARY KEY,
+        user_key TEXT NOT NULL,
+        chat_key TEXT,
+        at TEXT NOT NULL,
+        millicents INTEGER NOT NULL,
+        state TEXT NOT NULL
+    )""",
+    "CREATE INDEX spend_user ON spend (user_key, at)",
+    "CREATE INDEX spend_chat ON spend (chat_key, at)",
+    """CREATE TABLE limits (
+        scope TEXT NOT NULL,
+        period TEXT NOT NULL,
+        millicents INTEGER,
+        PRIMARY KEY (scope, period)
+    )""",
+    """CREATE TABLE controls (
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (kind, key)
+    )""",
+    # A photo a user sent, stored once (by its SHA-256) apart from the records that use it
+    "CREATE TABLE photos (digest TEXT PRIMARY KEY, data BLOB NOT NULL)",
+    """CREATE TABLE job_photos (
+        job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+        digest TEXT NOT NULL REFERENCES photos (digest),
+        PRIMARY KEY (job_id, digest)
+    )""",
+    "CREATE INDEX job_photos_digest ON job_photos (digest)",
+    """CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        detail TEXT NOT NULL
+    )""",
+)
+MIGRATIONS: dict[int, tuple[str, ...]] = {1: SCHEMA, 2: MONEY}  # version -> statements that reach it
+
+
+def stamp(at: datetime) -> str:
+    """``2025-01-02T03:04:05.000006+00:00``: naive times are taken as UTC."""
+    at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+    return at.isoformat(timespec="microseconds")
 
 
 def connect(path: Path, *, busy_timeout_s: float) -> sqlite3.Connection:
@@ -107,9 +156,11 @@ def _prepare(conn: sqlite3.Connection, path: Path) -> None:
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
     with transaction(conn):  # also proves that we can write: a lock held elsewhere fails here, at start
-        if _check_version(conn, path) == 0:
-            for statement in SCHEMA:
+        version = _check_version(conn, path)
+        for step in range(version + 1, SCHEMA_VERSION + 1):  # an older ledger is upgraded in place
+            for statement in MIGRATIONS[step]:
                 conn.execute(statement)
+        if version < SCHEMA_VERSION:
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 

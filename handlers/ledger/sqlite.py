@@ -10,8 +10,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
-from handlers.jobs import Job, JobEvent, JobState, Milestones
-from handlers.ledger import queries
+from handlers.budgets import Budget, Charge, Period, Scope, Usage
+from handlers.controls import AuditEntry, Control, ControlKey
+from handlers.jobs import Admission, Job, JobEvent, JobState, Milestones
+from handlers.ledger import queries, spending
 from handlers.ledger.errors import LedgerError, ledger_error
 from handlers.ledger.schema import connect
 from handlers.timing import utc_now
@@ -57,9 +59,9 @@ class SqliteJobStore:
     async def add(self, job: Job) -> None:
         await self.save(job)
 
-    async def admit(self, job: Job, *, max_working: int) -> bool:
+    async def admit(self, job: Job, *, max_working: int, charge: Charge | None = None) -> Admission:
         row, milestones, at = queries.JobRow.of(job), Milestones.of(job), utc_now()
-        return await self._run(lambda conn: queries.admit_job(conn, row, milestones, at, max_working))
+        return await self._run(lambda conn: queries.admit_job(conn, row, milestones, at, max_working, charge))
 
     async def save(self, job: Job) -> None:
         row, milestones, at = queries.JobRow.of(job), Milestones.of(job), utc_now()
@@ -90,6 +92,25 @@ class SqliteJobStore:
 
     async def prune(self, *, finished_before: datetime, inbound_before: datetime) -> int:
         return await self._run(lambda conn: queries.prune(conn, finished_before, inbound_before))
+
+    # -- money and admin (handlers.budgets, handlers.controls) -------------------------------------
+
+    async def usage(self, scope: Scope, key: str, budget: Budget, now: datetime) -> Usage:
+        return await self._run(lambda conn: spending.usage(conn, scope, key, budget, now))
+
+    async def set_limit(
+        self, scope: Scope, key: str, period: Period | None, millicents: int | None, entry: AuditEntry
+    ) -> None:
+        await self._run(lambda conn: spending.set_limit(conn, scope, key, period, millicents, entry))
+
+    async def set_control(self, kind: Control, key: str, value: str | None, entry: AuditEntry) -> None:
+        await self._run(lambda conn: spending.set_control(conn, kind, key, value, entry))
+
+    async def controls(self) -> dict[ControlKey, str]:
+        return await self._run(spending.controls)
+
+    async def audit_log(self, limit: int = 50) -> list[AuditEntry]:
+        return await self._run(lambda conn: spending.audit_log(conn, limit))
 
     async def close(self) -> None:
         """Close the connection and stop the worker. Safe to call twice."""

@@ -135,7 +135,12 @@ async def test_wrong_key_is_an_administrator_problem(tmp_path: Path, ima: tuple[
 
 async def test_transient_poll_errors_are_ridden_out(tmp_path: Path, ima: tuple[FakeIma, str]) -> None:
     _, url = ima
-    messages = await chat(tmp_path, url, "a kite ima-poll-429\na kite ima-poll-503\n", VIDEOBOT_LANG="en")
+    messages = await chat(
+        tmp_path,
+        url,
+        "make a video of a kite ima-poll-429\nmake a video of a kite ima-poll-503\n",
+        VIDEOBOT_LANG="en",
+    )
     assert kinds(messages).count("link") == 2 and "failure" not in kinds(messages)
 
 
@@ -149,7 +154,9 @@ async def test_stale_price_is_refreshed_and_the_create_retried_once(
         await app.catalogue.entries(TaskType.TEXT_TO_VIDEO)  # warm the cache
         fake.raise_prices(5)
         out = io.StringIO()
-        await run_chat(app, jsonl=True, stdin=io.StringIO("a lighthouse at dusk\n"), stdout=out)
+        await run_chat(
+            app, jsonl=True, stdin=io.StringIO("make a video of a lighthouse at dusk\n"), stdout=out
+        )
     finally:
         await app.aclose()
     messages = [json.loads(line) for line in out.getvalue().splitlines()]
@@ -161,7 +168,7 @@ async def test_stale_price_is_refreshed_and_the_create_retried_once(
 async def test_timeout_ends_in_a_friendly_message(tmp_path: Path) -> None:
     fake = FakeIma(processing_s=30)
     async with serve(fake.app()) as url:
-        messages = await chat(tmp_path, url, "a glacier\n", VIDEOBOT_LANG="en")
+        messages = await chat(tmp_path, url, "make a video of a glacier\n", VIDEOBOT_LANG="en")
     failure = messages[-1]
     assert failure["kind"] == "failure" and "took too long" in failure["text"]
     assert "Vidu Q2" in failure["text"]  # timeouts suggest faster models

@@ -33,6 +33,10 @@ async def ima() -> AsyncIterator[tuple[FakeIma, str]]:
         yield fake, url
 
 
+# 20 videos at 40 points are more than a person's default daily allowance
+NO_BUDGET = {"VIDEOBOT_BUDGET_USER_DAILY": "none", "VIDEOBOT_BUDGET_USER_MONTHLY": "none"}
+
+
 def env_for(tmp_path: Path, url: str, **extra: str) -> dict[str, str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("IMA_", "VIDEOBOT_"))}
     return {
@@ -68,7 +72,7 @@ async def test_sigkill_with_20_jobs_in_flight_delivers_each_exactly_once(
     tmp_path: Path, ima: tuple[FakeIma, str]
 ) -> None:
     fake, url = ima
-    env = env_for(tmp_path, url, VIDEOBOT_MAX_JOBS_PER_USER="20")
+    env = env_for(tmp_path, url, VIDEOBOT_MAX_JOBS_PER_USER="20", **NO_BUDGET)
     first = await start_chat(env, "chat", "--user", "kim", "--jsonl")
     assert first.stdin is not None
     first.stdin.write("".join(f"make a video of boat number {n}\n" for n in range(20)).encode())

@@ -15,7 +15,8 @@ from typing import Any
 from handlers.channel import Outbox
 from handlers.flow import GenerationFlow
 from handlers.inbound import ChatRef
-from handlers.jobs import Job, JobState, MemoryJobStore
+from handlers.jobs import Job, JobState
+from handlers.ledger import SqliteJobStore
 from handlers.scheduling import JobScheduler
 from handlers.timing import TimeScale
 from messages import error_reason
@@ -110,7 +111,7 @@ class Rig:
     flow: GenerationFlow
     catalogue: Catalogue
     providers: Mapping[str, VideoProvider]
-    jobs: MemoryJobStore
+    jobs: SqliteJobStore
     prefs: PreferenceStore
     outbox: Outbox
     channel: RecordingChannel
@@ -136,7 +137,8 @@ def build(
     """The flow and what it needs; ``register=False`` leaves the chat platform without a channel."""
     catalogue = Catalogue(providers)
     by_name = {p.name: p for p in providers}
-    jobs, prefs, outbox = MemoryJobStore(), PreferenceStore(tmp_path / "prefs.json"), Outbox()
+    jobs = SqliteJobStore(tmp_path / f"jobs-{uuid.uuid4().hex[:8]}.sqlite3")
+    prefs, outbox = PreferenceStore(tmp_path / "prefs.json"), Outbox()
     channel = channel or RecordingChannel()
     if register:
         outbox.register("cli", channel)
@@ -173,15 +175,18 @@ async def ima_rig(
         finally:
             rig.scheduler.shutdown()
             await client.aclose()
+            await rig.jobs.close()
 
 
 @asynccontextmanager
 async def sandbox_rig(tmp_path: Path, broken: str) -> AsyncIterator[Rig]:
     provider = BuggySandbox(output_dir=tmp_path / "videos", broken=broken)
+    rig = build([provider], tmp_path, TimeScale(FAST))
     try:
-        yield build([provider], tmp_path, TimeScale(FAST))
+        yield rig
     finally:
         await provider.aclose()
+        await rig.jobs.close()
 
 
 async def job_for(

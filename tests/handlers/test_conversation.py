@@ -74,7 +74,7 @@ async def test_failure_offers_two_offered_alternatives_and_yes_retries(tmp_path:
 async def test_failure_before_a_task_exists_is_translated(tmp_path: Path) -> None:
     async with running_app(tmp_path) as (app, channel):
         alice = Chat(app)
-        await alice.say("一个人在跳舞 #fail-policy")
+        await alice.say("做一个人在跳舞的视频 #fail-policy")
         await alice.settle()
     failure = channel.of("alice")[-1]
     assert failure.kind is K.FAILURE and "提示词" in failure.text

@@ -55,7 +55,7 @@ async def test_start_quotes_announces_and_submits(manual: Manual) -> None:
 async def test_launch_runs_step_1_in_the_background(manual: Manual) -> None:
     rig = manual.rig
     job = await job_for(rig)
-    assert await rig.flow.admit(job, max_working=100)
+    assert (await rig.flow.admit(job, max_working=100)).admitted
     assert await rig.jobs.get(job.id) is not None  # recorded before launch returns
     async with asyncio.timeout(5):
         while (await stored(rig, job.id)).state is not S.RUNNING:

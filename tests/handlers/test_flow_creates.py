@@ -87,7 +87,7 @@ async def test_one_refused_create_on_a_single_provider_is_tried_again(tmp_path: 
     fake.inject("create", fault)
     async with fast_ima(tmp_path, fake) as rig:
         job = await job_for(rig)
-        assert await rig.flow.admit(job, max_working=9)
+        assert (await rig.flow.admit(job, max_working=9)).admitted
         job = await finished(rig, job.id)
     assert job.state is S.DELIVERED and len(fake.calls("create")) == 2
     assert kinds(rig)[0] is K.NOTICE and K.FAILURE not in kinds(rig)
@@ -98,7 +98,7 @@ async def test_a_create_refused_three_times_fails_with_the_reason(tmp_path: Path
     fake.inject("create", Fault.UNAVAILABLE, 3)
     async with fast_ima(tmp_path, fake) as rig:
         job = await job_for(rig)
-        assert await rig.flow.admit(job, max_working=9)
+        assert (await rig.flow.admit(job, max_working=9)).admitted
         job = await finished(rig, job.id)
     assert job.state is S.FAILED and len(fake.calls("create")) == 3
     assert kinds(rig) == [K.NOTICE, K.FAILURE]
@@ -114,7 +114,7 @@ async def test_an_ambiguous_create_on_ima_is_uncertain_and_never_sent_again(
     fake = FakeIma()
     async with fast_ima(tmp_path, fake) as rig:
         job = await job_for(rig, f"a red kite {keyword}")
-        assert await rig.flow.admit(job, max_working=9)
+        assert (await rig.flow.admit(job, max_working=9)).admitted
         job = await finished(rig, job.id)
     assert job.state is S.UNCERTAIN and job.handle is None
     assert len(fake.calls("create")) == 1 and len(fake.tasks) == 1  # it exists, and is paid for
@@ -157,11 +157,12 @@ async def test_an_ambiguous_create_is_reconciled_by_a_provider_that_can_look(
     rig.scheduler.start()
     try:
         job = await job_for(rig, key="kling-o1")
-        assert await rig.flow.admit(job, max_working=9)
+        assert (await rig.flow.admit(job, max_working=9)).admitted
         job = await finished(rig, job.id)
     finally:
         rig.scheduler.shutdown()
         await provider.aclose()
+        await rig.jobs.close()
     assert job.state is S.DELIVERED and provider.lookups == 1
     assert provider.creates == (1 if created else 2)  # sent again only once proven absent
     assert len(list((tmp_path / "videos" / "tasks").glob("*.json"))) == 1  # one task, one payment
@@ -183,7 +184,7 @@ async def test_nothing_is_ordered_for_a_chat_that_refuses_the_notice(tmp_path: P
     fake = FakeIma()
     async with fast_ima(tmp_path, fake, GoneChat()) as rig:
         job = await job_for(rig)
-        assert await rig.flow.admit(job, max_working=9)
+        assert (await rig.flow.admit(job, max_working=9)).admitted
         job = await finished(rig, job.id)
     assert job.state is S.UNREACHABLE and not fake.calls("create") and job.quote is not None
     assert kinds(rig) == [K.NOTICE]  # tried once, never flooded
@@ -197,11 +198,12 @@ async def test_work_lost_after_the_deadline_is_found_again_by_the_late_check(tmp
         rig.scheduler.start()
         try:
             job = await job_for(rig, key="wan-2.6", timeout_s=60)  # 0.12 s real, then the late check
-            assert await rig.flow.admit(job, max_working=9)
+            assert (await rig.flow.admit(job, max_working=9)).admitted
             job = await finished(rig, job.id)
         finally:
             rig.scheduler.shutdown()
             await client.aclose()
+            await rig.jobs.close()
     assert job.state is S.DELIVERED and len(fake.generations) == 1
     shown = [kind for kind in kinds(rig) if kind is not K.PROGRESS]
     assert shown == [K.NOTICE, K.FAILURE, K.TEXT, K.VIDEO, K.LINK]  # timed out, then "after all"

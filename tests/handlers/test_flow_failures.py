@@ -178,7 +178,7 @@ async def test_a_tick_for_a_job_that_is_not_running_forgets_its_timers(manual: M
 async def test_a_job_runs_on_its_timers_to_the_end(tmp_path: Path) -> None:
     async with ima_rig(tmp_path, FakeIma(), TimeScale(FAST), live=True) as rig:
         job = await job_for(rig)
-        assert await rig.flow.admit(job, max_working=100)
+        assert (await rig.flow.admit(job, max_working=100)).admitted
         job = await finished(rig, job.id)
     assert job.state is S.DELIVERED
     assert kinds(rig)[0] is K.NOTICE and kinds(rig)[-2:] == [K.VIDEO, K.LINK]
@@ -189,7 +189,7 @@ async def test_a_job_runs_on_its_timers_to_the_end(tmp_path: Path) -> None:
 async def test_a_task_that_never_finishes_times_out_on_the_timers(tmp_path: Path) -> None:
     async with ima_rig(tmp_path, FakeIma(processing_s=30), TimeScale(FAST), live=True) as rig:
         job = await job_for(rig, timeout_s=60)  # 0.12 s real
-        assert await rig.flow.admit(job, max_working=100)
+        assert (await rig.flow.admit(job, max_working=100)).admitted
         job = await until(rig, job.id, lambda job: job.state is S.LATE)
     assert job.error_kind is ErrorKind.TIMEOUT
     assert kinds(rig)[-1] is K.FAILURE and "took too long" in replies(rig)[-1].text
@@ -201,7 +201,7 @@ async def test_transient_poll_errors_are_ridden_out_on_the_timers(tmp_path: Path
     fake.inject("detail", Fault.UNAVAILABLE, 3)
     async with ima_rig(tmp_path, fake, TimeScale(FAST), live=True) as rig:
         job = await job_for(rig)
-        assert await rig.flow.admit(job, max_working=100)
+        assert (await rig.flow.admit(job, max_working=100)).admitted
         job = await finished(rig, job.id)
     assert job.state is S.DELIVERED and K.FAILURE not in kinds(rig)
     assert len(fake.calls("detail")) > 6
@@ -216,7 +216,7 @@ async def test_a_channel_that_fails_never_stops_a_job(tmp_path: Path, prompt: st
         tmp_path, fake, TimeScale(FAST), live=True, channel=broken, register=registered
     ) as rig:
         job = await job_for(rig, prompt)
-        assert await rig.flow.admit(job, max_working=100)
+        assert (await rig.flow.admit(job, max_working=100)).admitted
         job = await finished(rig, job.id)
     failed = "fail" in prompt
     assert job.state is (S.FAILED if failed else S.DELIVERED) and job.status_message_id is None
@@ -236,7 +236,7 @@ async def test_an_unexpected_error_while_starting_ends_in_a_friendly_failure(
 ) -> None:
     async with sandbox_rig(tmp_path, broken) as rig:
         job = await job_for(rig, "a kite #fail")
-        assert await rig.flow.admit(job, max_working=100)
+        assert (await rig.flow.admit(job, max_working=100)).admitted
         job = await finished(rig, job.id)
     assert job.state is S.FAILED and job.error_kind is ErrorKind.UNKNOWN
     assert kinds(rig) == ([K.FAILURE] if broken == "quote" else [K.NOTICE, K.FAILURE])

@@ -16,7 +16,6 @@ from handlers.jobs import (
     InvalidTransition,
     Job,
     JobState,
-    MemoryJobStore,
     Milestones,
     Step,
     new_job_id,
@@ -81,7 +80,7 @@ def a_quote(credits: int = 25) -> Quote:
 
 def test_the_table_covers_every_state_and_final_states_are_dead_ends() -> None:
     assert set(TRANSITIONS) == set(S)
-    assert {S.DELIVERED, S.FAILED, S.UNCERTAIN, S.UNREACHABLE} == FINAL_STATES
+    assert {S.DELIVERED, S.FAILED, S.UNCERTAIN, S.UNREACHABLE, S.CANCELLED} == FINAL_STATES
     assert set(S) - FINAL_STATES - {S.LATE} == WORKING_STATES  # a late check holds no one up
     assert all(not TRANSITIONS[state] for state in FINAL_STATES)
     assert all(S.FAILED in TRANSITIONS[state] for state in S if state not in FINAL_STATES)
@@ -198,19 +197,3 @@ def test_milestones_note_what_changed() -> None:
     job.error_kind = ErrorKind.NETWORK
     note = Milestones.of(job).note_since(first)
     assert note == "delivered notice; task task_9; status message msg-1; error network"
-
-
-# -- the in-memory store (the contract suite in tests/handlers/ledger covers the rest) ---------------------
-
-
-async def test_store_hands_out_copies() -> None:
-    store = MemoryJobStore()
-    job = make_job()
-    await store.add(job)
-    job.delivered.add(Step.NOTICE)  # the caller's record is not the stored one
-    stored = await store.get(job.id)
-    assert stored is not None and stored.delivered == set()
-    stored.advance(S.QUOTED)
-    again = await store.get(job.id)
-    assert again is not None and again.state is S.RECEIVED
-    assert await store.get("job_missing") is None

@@ -37,7 +37,9 @@ async def test_the_synced_schema(fake: FakeDiscord, start_bot: StartBot) -> None
     async with start_bot(sync=True):
         pass
     commands = commands_by_name(fake)
-    assert set(commands) == {"video", "models", "prefs", "help"}
+    assert set(commands) == {"video", "models", "prefs", "usage", "help", "admin"}
+    admin = commands["admin"]  # servers only, shown to those who may manage the server
+    assert admin["contexts"] == [0] and str(admin["default_member_permissions"]) == str(1 << 5)
     video = commands["video"]
     assert video["contexts"] == [0, 1] and video["integration_types"] == [0]
     assert video["description"].startswith("Make a video")
@@ -56,7 +58,14 @@ async def test_listed_guilds_get_the_commands_instead(fake: FakeDiscord, start_b
     async with start_bot(sync=True, DISCORD_GUILD_IDS=f"{fake.guild_id}"):
         pass
     assert "global" not in fake.commands
-    assert set(commands_by_name(fake, str(fake.guild_id))) == {"video", "models", "prefs", "help"}
+    assert set(commands_by_name(fake, str(fake.guild_id))) == {
+        "video",
+        "models",
+        "prefs",
+        "usage",
+        "help",
+        "admin",
+    }
 
 
 async def test_a_failed_sync_does_not_stop_the_bot(fake: FakeDiscord, app: App, start_bot: StartBot) -> None:
@@ -74,8 +83,8 @@ async def test_operator_sync(fake: FakeDiscord, tmp_path: Path) -> None:
     again = await sync_commands(settings, tmp_path, None, False)
     forced = await sync_commands(settings, tmp_path, None, True)
     to_guild = await sync_commands(settings, tmp_path, fake.guild_id, False)
-    assert first == "synced 4 commands globally" and forced == first
+    assert first == "synced 6 commands globally" and forced == first
     assert again == "commands unchanged since the last sync globally; nothing sent"
-    assert to_guild == f"synced 4 commands to guild {fake.guild_id}"
+    assert to_guild == f"synced 6 commands to guild {fake.guild_id}"
     assert len(fake.calls_to("commands_put")) == 2 and len(fake.calls_to("commands_put_guild")) == 1
     assert not fake.calls_to("gateway_ws"), "REST only"

@@ -67,7 +67,7 @@ async def test_help_and_preferences_work_as_in_the_terminal(tmp_path: Path) -> N
 async def test_the_same_message_redelivered_with_a_new_event_id_makes_one_job(tmp_path: Path) -> None:
     async with running_feishu(tmp_path) as feishu:
         fake = feishu.fake
-        event = fake.text("a lighthouse at dusk", dm=True)
+        event = fake.text("make a video of a lighthouse at dusk", dm=True)
         first, again = await fake.deliver(event), await fake.deliver(fake.redelivered(event))
         assert first.code == again.code == 200  # both acked: Feishu stops resending
         await feishu.settle()

@@ -8,18 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from handlers.jobs import DuplicateJob, JobState, JobStore, MemoryJobStore, Step
+from handlers.jobs import DuplicateJob, JobState, JobStore, Step
 from handlers.ledger import SqliteJobStore
 from tests.handlers.ledger.factory import EPOCH, FAILURE, SUCCESS, make_job, walk
 
 S = JobState
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["sqlite"])
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[JobStore]:
-    opened: JobStore = (
-        MemoryJobStore() if request.param == "memory" else await SqliteJobStore.open(tmp_path / "jobs.db")
-    )
+    opened: JobStore = await SqliteJobStore.open(tmp_path / "jobs.db")
     yield opened
     await opened.close()
 

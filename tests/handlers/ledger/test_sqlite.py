@@ -13,6 +13,7 @@ import pytest
 
 from handlers.jobs import Job, JobState
 from handlers.ledger import LedgerError, SqliteJobStore
+from handlers.ledger.schema import SCHEMA_VERSION
 from providers.types import ImageInput
 from tests.handlers.ledger.factory import EPOCH, FAILURE, make_job, walk
 
@@ -150,7 +151,7 @@ async def test_a_ledger_of_a_newer_version_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "jobs.db"
     await (await SqliteJobStore.open(path)).close()
     newer = sqlite3.connect(path)
-    newer.execute("PRAGMA user_version = 2")
+    newer.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     newer.close()
     with pytest.raises(LedgerError, match="newer videobot"):
         await SqliteJobStore.open(path)

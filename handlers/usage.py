@@ -1,0 +1,33 @@
+"""What a person (or an admin) sees of money and jobs in the chat: usage, and how their video is doing."""
+
+from __future__ import annotations
+
+from handlers.budgets import Scope
+from handlers.inbound import ChatRef
+from handlers.money import Display, usage_summary
+from handlers.services import Services, lang_of
+from messages.notes import nothing_running, still_working
+
+RECENT_JOBS = 5
+
+
+class UsageDesk:
+    def __init__(self, services: Services) -> None:
+        self._s = services
+
+    async def show(self, chat: ChatRef) -> None:
+        """我的用量 / my usage: spent today and this month, what is left, the last jobs with cost."""
+        await self._s.say(chat, await self.summary(Scope.USER, chat.user_key, chat))
+
+    async def summary(self, scope: Scope, key: str, chat: ChatRef, *, title: str | None = None) -> str:
+        """One budget's usage in ``chat``'s language (a user's shows their last jobs too)."""
+        usage = await self._s.jobs.usage(scope, key, self._s.budget, self._s.timescale.now())
+        recent = await self._s.jobs.recent(user_key=key, limit=RECENT_JOBS) if scope is Scope.USER else []
+        display = Display.first_paid(self._s.catalogue.providers)
+        return usage_summary(lang_of(chat), usage, recent, display, title=title)
+
+    async def status(self, chat: ChatRef) -> None:
+        """进度 / status: still working on it, or nothing is running."""
+        working = [job for job in await self._s.jobs.active(chat.user_key) if job.working]
+        lang = lang_of(chat)
+        await self._s.say(chat, still_working(lang) if working else nothing_running(lang))
