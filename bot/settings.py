@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.videofiles import VideoSources
 from handlers.access import id_set
 from handlers.budgets import Budget, Calendar, Confirmation, Limits, usd_to_millicents
 
@@ -217,6 +218,11 @@ class Settings(BaseSettings):
     @property
     def videos_dir(self) -> Path:
         return self.data_dir / "videos"
+
+    @property
+    def video_sources(self) -> VideoSources:
+        """Where adapters may take finished videos from (https, our folder, a local test server)."""
+        return VideoSources.of(self.videos_dir, (self.base_url(name) for name in PROVIDERS))
 
 
 def chat_thresholds(value: str) -> dict[str, int | None]:

@@ -67,15 +67,17 @@ class DiscordChannel:
         assert reply.video_url is not None
         lang = chat.lang or "zh"
         limit = live.filesize_limit if live is not None else self._bot_filesize_limit(chat)
-        video = await fetch_video(reply.video_url, limit, self._client.app.settings.videos_dir)
+        sources = self._client.app.settings.video_sources
+        video = await fetch_video(reply.video_url, limit, sources)
+        web = sources.web(reply.video_url)
         try:
-            return await self._deliver(chat, live, video_draft(reply, video, lang), replace)
+            return await self._deliver(chat, live, video_draft(reply, video, lang, web=web), replace)
         except (UploadRefused, DeliveryError) as exc:
             if video is None:
                 raise
             log.warning("video upload failed (%s); showing the link instead", type(exc).__name__)
         live = self._client.live.get(chat.reply_to)
-        return await self._deliver(chat, live, upload_failed_draft(reply, lang), replace)
+        return await self._deliver(chat, live, upload_failed_draft(reply, lang, web=web), replace)
 
     async def _deliver(
         self, chat: ChatRef, live: LiveInteraction | None, draft: Draft, replace: str | None

@@ -13,7 +13,6 @@ import discord
 from bot.discord_bot.host import NO_MENTIONS
 from bot.discord_bot.views import reply_view
 from bot.inert import inert
-from bot.videofiles import is_web_video
 from messages import delivery_fallback
 from messages.reply import Lang, Reply, ReplyKind
 
@@ -92,21 +91,22 @@ def with_suffix(caption: str, *lines: str) -> str:
     return clamp(caption, max(1, MAX_CONTENT - len(suffix))) + suffix
 
 
-def video_draft(reply: Reply, video: bytes | None, lang: Lang) -> Draft:
-    """The playable video: attached when we hold its bytes, else its URL (Discord unfurls a player)."""
+def video_draft(reply: Reply, video: bytes | None, lang: Lang, *, web: bool) -> Draft:
+    """The playable video: attached when we hold its bytes, else its URL when it is a web link we may
+    show (``web``: see :class:`bot.videofiles.VideoSources`; Discord unfurls a player)."""
     assert reply.video_url is not None
     nonce = nonce_of(reply)
     if video is not None:
         return Draft(content=clamp(reply.text), video=video, nonce=nonce)
-    if is_web_video(reply.video_url):
+    if web:
         return Draft(content=with_suffix(reply.text, reply.video_url), nonce=nonce)
     return Draft(content=with_suffix(reply.text, delivery_fallback(lang)), nonce=nonce)
 
 
-def upload_failed_draft(reply: Reply, lang: Lang) -> Draft:
+def upload_failed_draft(reply: Reply, lang: Lang, *, web: bool) -> Draft:
     """The video could not be uploaded: say so, and give its URL when it is a web address."""
     assert reply.video_url is not None
     lines = [delivery_fallback(lang)]
-    if is_web_video(reply.video_url):
+    if web:
         lines.append(reply.video_url)
     return Draft(content=with_suffix(reply.text, *lines), nonce=nonce_of(reply, ":link-only"))

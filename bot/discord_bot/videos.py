@@ -13,22 +13,22 @@ from pathlib import Path
 
 import httpx
 
-from bot.videofiles import is_web_video, local_video
+from bot.videofiles import VideoSources
 
 log = logging.getLogger(__name__)
 
 DOWNLOAD_TIMEOUT_S = 60.0
 
 
-async def fetch_video(url: str, limit: int, videos_dir: Path) -> bytes | None:
+async def fetch_video(url: str, limit: int, sources: VideoSources) -> bytes | None:
     """The video at ``url`` if it is at most ``limit`` bytes and ours to fetch, else ``None``."""
     if url.startswith("file://"):
-        path = local_video(url, videos_dir)
+        path = sources.local(url)
         if path is None:
             log.warning("a video link outside our videos folder was not read")
             return None
         return await asyncio.to_thread(_read_file, path, limit)
-    if is_web_video(url):
+    if sources.web(url):
         return await _download(url, limit)
     return None
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -24,7 +23,7 @@ from bot.feishu.patcher import CardPatcher
 from bot.feishu.settings import FeishuTuning
 from bot.feishu.video import VideoError, fetch_video, make_playable
 from bot.inert import inert
-from bot.videofiles import is_web_video
+from bot.videofiles import VideoSources
 from handlers.channel import ChatUnreachable, DeliveryError
 from handlers.inbound import ChatRef
 from messages import delivery_fallback
@@ -60,13 +59,13 @@ class FeishuChannel:
         http: httpx.AsyncClient,
         tuning: FeishuTuning,
         *,
-        videos_dir: Path,
+        sources: VideoSources,
     ) -> None:
         self._api = api
         self._patcher = patcher
         self._http = http
         self._tuning = tuning
-        self._videos_dir = videos_dir
+        self._sources = sources
         self._notices: dict[str, str] = {}  # status card id -> its pre-notification text
 
     async def send(self, chat: ChatRef, reply: Reply, *, replace: str | None = None) -> str | None:
@@ -123,7 +122,7 @@ class FeishuChannel:
 
     async def _video(self, chat: ChatRef, reply: Reply, replace: str | None) -> str:
         lang = _lang(chat)
-        web_url = reply.video_url if is_web_video(reply.video_url) else None
+        web_url = reply.video_url if self._sources.web(reply.video_url) else None
         done = done_card(lang, reply.text, web_url)
         if replace is not None:
             self._notices.pop(replace, None)
@@ -137,7 +136,7 @@ class FeishuChannel:
                 reply.video_url,
                 self._http,
                 max_bytes=self._tuning.max_download_bytes,
-                local_root=self._videos_dir,
+                sources=self._sources,
             )
             ready = await make_playable(
                 data, max_bytes=self._tuning.max_upload_bytes, timeout_s=self._tuning.encode_timeout_s

@@ -34,7 +34,7 @@ async def run(app: App, settings: FeishuSettings, web: WebServer, tuning: Feishu
         api = FeishuApi(http, tokens, domain=settings.domain, app_id=settings.app_id, tuning=tuning)
         bot_open_id = await _bot_open_id(api)
         channel = FeishuChannel(
-            api, CardPatcher(api, tuning), http, tuning, videos_dir=app.settings.videos_dir
+            api, CardPatcher(api, tuning), http, tuning, sources=app.settings.video_sources
         )
         app.outbox.register(PLATFORM, channel)
         resumed = await app.resume({PLATFORM})  # jobs cut off by a restart finish in their chats

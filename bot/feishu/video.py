@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import httpx
 import imageio_ffmpeg
 
-from bot.videofiles import is_web_video, local_video
+from bot.videofiles import VideoSources
 
 log = logging.getLogger(__name__)
 
@@ -64,16 +64,16 @@ class _Probe:
         )
 
 
-async def fetch_video(url: str, http: httpx.AsyncClient, *, max_bytes: int, local_root: Path) -> bytes:
-    """The video's bytes: streamed from a web link, or read from a ``file://`` under ``local_root``."""
+async def fetch_video(url: str, http: httpx.AsyncClient, *, max_bytes: int, sources: VideoSources) -> bytes:
+    """The video's bytes: streamed from a web link, or read from a ``file://`` in our videos folder."""
     if url.startswith("file://"):
-        path = local_video(url, local_root)
+        path = sources.local(url)
         if path is None:
             raise VideoError("local video outside the videos folder or missing")
         if path.stat().st_size > max_bytes:
             raise VideoError("local video too large")
         return await asyncio.to_thread(path.read_bytes)
-    if not is_web_video(url):
+    if not sources.web(url):
         raise VideoError(f"cannot fetch a {urlsplit(url).scheme or 'schemeless'} link")
     chunks: list[bytes] = []
     size = 0

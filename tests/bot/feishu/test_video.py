@@ -21,6 +21,7 @@ from bot.feishu.errors import FeishuError
 from bot.feishu.patcher import CardPatcher
 from bot.feishu.settings import FeishuTuning
 from bot.feishu.tokens import TenantTokens
+from bot.videofiles import VideoSources
 from handlers.inbound import ChatRef
 from messages.reply import Reply, ReplyKind
 from tests.bot.feishu.harness import ALICE, FAST
@@ -97,7 +98,10 @@ async def cdn(clip: Path) -> AsyncIterator[str]:
 
 
 @asynccontextmanager
-async def video_channel(tmp_path: Path, tuning: FeishuTuning = FAST) -> AsyncIterator[Setup]:
+async def video_channel(
+    tmp_path: Path, tuning: FeishuTuning = FAST, *, trusted: str | None = None
+) -> AsyncIterator[Setup]:
+    """The channel; ``trusted``: a plain-http origin the operator configured (a local test server)."""
     fake = FakeFeishu()
     videos = tmp_path / "videos"
     videos.mkdir()
@@ -109,7 +113,8 @@ async def video_channel(tmp_path: Path, tuning: FeishuTuning = FAST) -> AsyncIte
             app_id=fake.app_id,
             tuning=FAST,
         )
-        channel = FeishuChannel(api, CardPatcher(api, tuning), http, tuning, videos_dir=videos)
+        sources = VideoSources.of(videos, [trusted] if trusted else [])
+        channel = FeishuChannel(api, CardPatcher(api, tuning), http, tuning, sources=sources)
         asked = fake.text("a video")["event"]["message"]["message_id"]
         chat = ChatRef(platform="feishu", chat_id=GROUP, user_id=ALICE, reply_to=asked, lang="en")
         card_id = await channel.send(chat, Reply(kind=ReplyKind.NOTICE, text="🎬 Starting", job_id=JOB))
@@ -159,7 +164,7 @@ async def test_another_codec_is_reencoded_to_h264(tmp_path: Path) -> None:
 
 
 async def test_a_web_video_is_streamed_and_the_card_opens_it(tmp_path: Path) -> None:
-    async with cdn(make_video(tmp_path / "clip.mp4")) as url, video_channel(tmp_path) as setup:
+    async with cdn(make_video(tmp_path / "clip.mp4")) as url, video_channel(tmp_path, trusted=url) as setup:
         (media,) = await setup.deliver(url)
         assert media.msg_type == "media"
         (button,) = card_buttons(setup.fake.state.messages[setup.card_id].body)
@@ -167,7 +172,7 @@ async def test_a_web_video_is_streamed_and_the_card_opens_it(tmp_path: Path) -> 
 
 
 async def test_what_cannot_play_becomes_a_card_with_the_cover_and_a_link(tmp_path: Path) -> None:
-    async with cdn(make_video(tmp_path / "clip.mp4")) as url, video_channel(tmp_path) as setup:
+    async with cdn(make_video(tmp_path / "clip.mp4")) as url, video_channel(tmp_path, trusted=url) as setup:
         setup.fake.api.fail("file", status=400, code=234006, msg="The file size exceeds the limit.")
         (card,) = await setup.deliver(url)
         body = json.loads(card.content)
@@ -177,10 +182,22 @@ async def test_what_cannot_play_becomes_a_card_with_the_cover_and_a_link(tmp_pat
 
 async def test_a_download_past_its_cap_is_stopped_and_linked(tmp_path: Path) -> None:
     small = dataclasses.replace(FAST, max_download_bytes=10_000)
-    async with cdn(make_video(tmp_path / "clip.mp4")) as url, video_channel(tmp_path, small) as setup:
+    async with (
+        cdn(make_video(tmp_path / "clip.mp4")) as url,
+        video_channel(tmp_path, small, trusted=url) as setup,
+    ):
         (card,) = await setup.deliver(url)
         (button,) = card_buttons(json.loads(card.content))
         assert button["behaviors"][0]["default_url"] == url and not setup.fake.state.calls_to("file")
+
+
+async def test_a_plain_http_video_from_an_origin_we_never_configured_is_not_fetched(tmp_path: Path) -> None:
+    async with cdn(make_video(tmp_path / "clip.mp4")) as url, video_channel(tmp_path) as setup:
+        (card,) = await setup.deliver(url)
+        body = json.loads(card.content)
+        assert card.msg_type == "interactive" and "couldn't be played here" in card_text(body)
+        assert card_buttons(body) == [] and url not in card.content  # neither fetched nor offered
+        assert not setup.fake.state.calls_to("file")
 
 
 @pytest.mark.parametrize("where", ["garbage", "outside", "missing", "none"])
