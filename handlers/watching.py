@@ -1,0 +1,170 @@
+"""Seed 001 Steps 2 and 3: progress, polls (with backoff, the deadline and the late check), success.
+
+A task that exists is never abandoned: every poll error backs off until the deadline and after it
+(:mod:`handlers.polling`); the video is shown first, then its link, each once.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from handlers import replies
+from handlers.jobdesk import JobDesk
+from handlers.jobs import Job, JobState, Step
+from handlers.polling import LATE_CHECK_EVERY_S, late_check_over
+from handlers.reconciling import look_once
+from handlers.remembering import remember_model
+from providers.errors import ErrorKind, ProviderError, TaskLostError, UnexpectedResponseError
+from providers.types import TaskState, TaskStatus
+
+log = logging.getLogger(__name__)
+
+
+class Watching(JobDesk):
+    """Polls running jobs, reports progress and delivers what they made."""
+
+    def _watch(self, job: Job) -> None:
+        self._scheduler.watch(
+            job.id,
+            poll_every_s=job.poll_every_s,
+            progress_every_s=job.progress_every_s,
+            on_poll=self._background.tracked(self.poll),
+            on_progress=self._background.tracked(self.report_progress),
+        )
+
+    def _watch_late(self, job_id: str) -> None:
+        self._scheduler.watch_late(
+            job_id, every_s=LATE_CHECK_EVERY_S, on_poll=self._background.tracked(self.poll)
+        )
+
+    async def _deliver_safely(self, job_id: str) -> None:
+        async with self._lock(job_id):
+            job = await self._jobs.get(job_id)
+            if job is not None and job.state is JobState.SUCCEEDED:
+                await self.deliver_success(job)
+
+    async def report_progress(self, job_id: str) -> None:
+        """Send ``P = min(95, floor(elapsed / max * 100))``, frozen at 95 % past the estimate."""
+        async with self._lock(job_id):
+            job = await self._jobs.get(job_id)
+            if job is None or job.state is not JobState.RUNNING or job.started_at is None:
+                return
+            reply = replies.progress_update(job, self._timescale.elapsed(job.started_at))
+            message_id = await self._send(job, reply, replace=job.status_message_id)
+            if message_id and message_id != job.status_message_id:
+                job.status_message_id = message_id
+                await self._jobs.save(job)
+
+    async def poll(self, job_id: str) -> None:
+        """One poll tick: finish the job, keep waiting, time out into the late check, or back off."""
+        async with self._lock(job_id):
+            job = await self._jobs.get(job_id)
+            if job is None or job.state not in (JobState.RUNNING, JobState.LATE) or job.handle is None:
+                self._scheduler.forget(job_id)
+                return
+            if self._backoff.waiting(job.id):
+                await self._check_deadline(job)
+                return
+            try:
+                status = await self._providers[job.provider].poll(job.handle)
+            except ProviderError as exc:
+                await self._poll_failed(job, exc)
+                return
+            except Exception as exc:  # a bug, or a provider no longer configured: keep the task
+                log.exception("job %s: unexpected error while polling", job.id)
+                await self._poll_failed(job, UnexpectedResponseError(repr(exc), before_task=False))
+                return
+            self._backoff.clear(job.id)
+            had_failures, job.poll_failures = job.poll_failures, 0
+            if status.state is TaskState.SUCCEEDED and status.video_url:
+                await self._succeed(job, status)
+            elif status.state is TaskState.SUCCEEDED:  # "done" without a video is no success
+                log.warning("job %s: the provider reported success without a video", job.id)
+                await self._fail(job, ErrorKind.GENERATION_FAILED)
+            elif status.state is TaskState.FAILED:
+                log.info("job %s: task failed: %s", job.id, status.error_detail)
+                await self._fail(job, status.error_kind or ErrorKind.GENERATION_FAILED)
+            elif not await self._check_deadline(job) and had_failures:
+                await self._jobs.save(job)
+
+    async def _poll_failed(self, job: Job, exc: ProviderError) -> None:
+        """Never the end of a task that exists: back off and ask again, until the deadline and after."""
+        handle = job.handle
+        if exc.before_task and job.state is JobState.RUNNING and handle and not handle.accepted:
+            # a synchronous provider refused the work before accepting it: no task exists
+            self._scheduler.forget(job.id)
+            job.handle = None
+            job.advance(JobState.NOTIFIED)
+            await self._jobs.save(job)
+            self._background.spawn(self._start_safely(job, exc), f"start:{job.id}")
+            return
+        if isinstance(exc, TaskLostError) and job.state is JobState.RUNNING:
+            self._scheduler.forget(job.id)
+            job.error_kind = exc.kind
+            job.advance(JobState.SUBMITTING)  # whether it exists is reconciled
+            await self._jobs.save(job)
+            self._background.spawn(self._start_safely(job), f"reconcile:{job.id}")
+            return
+        if isinstance(exc, TaskLostError) and (found := await look_once(self._providers[job.provider], job)):
+            log.warning("job %s: lost work found again in the late check: %s", job.id, found.task_id)
+            job.handle = found
+            await self._jobs.save(job)
+            return
+        job.poll_failures += 1
+        wait_s = self._backoff.failed(job)
+        level = logging.ERROR if exc.kind is ErrorKind.AUTH else logging.WARNING
+        log.log(
+            level, "job %s: poll %d failed (%s); next in %.0f s", job.id, job.poll_failures, exc.kind, wait_s
+        )
+        if not await self._check_deadline(job):
+            await self._jobs.save(job)
+
+    async def _check_deadline(self, job: Job) -> bool:
+        """Past the deadline: the timeout message and the late check. True when the job moved on."""
+        if job.state is JobState.LATE:
+            if late_check_over(job, self._timescale):
+                log.warning("job %s: no video within the late check; given up", job.id)
+                await self._fail(job, ErrorKind.TIMEOUT)
+                return True
+            return False
+        if job.started_at is None or self._timescale.elapsed(job.started_at) <= job.timeout_s:
+            return False
+        reply = await replies.failure_notice(job, ErrorKind.TIMEOUT, self._catalogue)
+        await self._tell(job, Step.FAILURE, reply, replace=job.status_message_id)
+        job.error_kind = ErrorKind.TIMEOUT
+        job.advance(JobState.LATE)
+        await self._jobs.save(job)
+        self._watch_late(job.id)
+        return True
+
+    async def _succeed(self, job: Job, status: TaskStatus) -> None:
+        self._scheduler.forget(job.id)
+        if job.state is JobState.LATE:
+            await self._tell(job, Step.LATE_NOTE, replies.late_note(job))
+            job.status_message_id = None  # the failure card stays; the video comes as a new message
+        job.video_url = status.video_url
+        job.cover_url = status.cover_url
+        job.duration_s = status.duration_s
+        job.error_kind = None
+        job.advance(JobState.SUCCEEDED)
+        await self._jobs.save(job)
+        await self.deliver_success(job)
+
+    async def deliver_success(self, job: Job) -> None:
+        """The video first (inline player), then the link as text; each step once."""
+        actual = self._timescale.elapsed(job.started_at) if job.started_at else 0.0
+        await self._tell(job, Step.VIDEO, replies.video(job, actual), replace=job.status_message_id)
+        await self._tell(job, Step.LINK, replies.link(job))
+        if job.remember and job.quote is not None:
+            await remember_model(
+                self._prefs,
+                job.chat,
+                job.request.task_type,
+                model_id=job.quote.ref.model_id,
+                model_name=job.model_name,
+                credit=job.quote.credits,
+                model_key=job.model_key,
+                provider=job.provider,
+                now=self._timescale.now(),
+            )
+        await self._end(job, JobState.DELIVERED)
