@@ -7,6 +7,7 @@ import asyncio
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from handlers.access import Gate, Who
 from handlers.budgets import Scope
@@ -16,7 +17,7 @@ from tests.bot.test_chat_providers import providers
 from tests.support import Chat, running_app, settings_for
 
 ROOT = Path(__file__).resolve().parents[2]
-ADMIN = {"VIDEOBOT_ADMINS": "cli:root"}
+ADMIN: dict[str, Any] = {"VIDEOBOT_ADMINS": "cli:root"}
 PROMPT = "make a video of a paper boat on a pond"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 from handlers.budgets import SpendState
 from handlers.jobs import Ask, JobState
@@ -12,7 +13,7 @@ from messages.reply import ReplyKind
 from tests.bot.test_chat_providers import providers
 from tests.support import Chat, running_app, waiting_job
 
-DEAR = {"VIDEOBOT_CONFIRM_ABOVE": "0.30"}  # the default 40-point video costs $0.40
+DEAR: dict[str, Any] = {"VIDEOBOT_CONFIRM_ABOVE": "0.30"}  # the default 40-point video costs $0.40
 
 
 async def test_a_dear_video_waits_for_yes(tmp_path: Path) -> None:

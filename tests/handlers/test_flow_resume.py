@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from handlers.inbound import ChatRef
-from handlers.jobs import Job, JobState, Step
+from handlers.jobs import Ask, Job, JobState, Step
+from handlers.timing import utc_now
 from messages.reply import ReplyKind
 from providers.errors import ErrorKind
 from tests.handlers.flow_rig import (
@@ -121,3 +123,34 @@ async def test_resume_takes_only_the_platforms_and_user_asked_for(manual: Manual
     assert (await stored(rig, other_user.id)).state is S.NOTIFIED
     assert (await stored(rig, elsewhere.id)).state is S.NOTIFIED
     assert await rig.flow.resume(platforms={"telegram"}) == 0
+
+
+# -- a question asked before the restart -------------------------------------------------------------------
+
+
+async def test_a_question_still_open_after_a_restart_waits_for_its_answer(manual: Manual) -> None:
+    rig = manual.rig
+    job = await recorded(manual, S.AWAITING, ask=Ask.WORDS)
+    job.ask_until = utc_now() + timedelta(hours=1)
+    job.delivered.add(Step.QUESTION)
+    await rig.jobs.save(job)
+    assert await rig.flow.resume(platforms={"cli"}) == 1
+    await asyncio.sleep(0.05)
+    assert (await stored(rig, job.id)).state is S.AWAITING and not manual.fake.calls("create")
+    assert await rig.flow.go_ahead(job.id, yes=True)
+    job = await until(rig, job.id, lambda j: j.state is S.RUNNING)
+    assert len(manual.fake.calls("create")) == 1 and kinds(rig) == [K.NOTICE]
+
+
+async def test_a_question_that_expired_while_we_were_down_is_called_off(manual: Manual) -> None:
+    rig = manual.rig
+    job = await recorded(manual, S.AWAITING, ask=Ask.COST, confirm_above=10_000)
+    job.ask_until = utc_now() - timedelta(seconds=1)
+    job.status_message_id = "msg-question"
+    await rig.jobs.save(job)
+    assert await rig.flow.resume(platforms={"cli"}) == 1
+    job = await until(rig, job.id, lambda j: j.finished)
+    assert job.state is S.CANCELLED and not manual.fake.calls("create")
+    (note,) = replies(rig)
+    assert "No go-ahead came" in note.text and replaced(rig, K.TEXT) == ["msg-question"]
+    assert not await rig.flow.go_ahead(job.id, yes=True)  # too late for a yes
