@@ -192,6 +192,18 @@ RENDERERS = (_format, _protocol, _errors_and_progress, _chat, _notes, _platform,
 RENDERED = [(lang, name, text) for lang in LANGS for render in RENDERERS for name, text in render(lang)]
 
 
+def assert_never_says(rendered: list[tuple[Lang, str, str]], lang: Lang) -> None:
+    """Every text of ``lang`` in ``rendered`` (lang, function name, text) says something, and nothing
+    the seed forbids."""
+    for text_lang, name, text in rendered:
+        if text_lang != lang:
+            continue
+        assert text.strip(), name
+        for pattern in FORBIDDEN:
+            found = pattern.search(text)
+            assert found is None, f"{name} says {found.group()!r}: {text!r}"
+
+
 def test_every_public_text_function_is_rendered() -> None:
     public = {name for name in m.__all__ if inspect.isfunction(getattr(m, name))}
     assert public - {"progress_percent"} == {name for _, name, _ in RENDERED}
@@ -199,13 +211,7 @@ def test_every_public_text_function_is_rendered() -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_never_say(lang: Lang) -> None:
-    for text_lang, name, text in RENDERED:
-        if text_lang != lang:
-            continue
-        assert text.strip(), name
-        for pattern in FORBIDDEN:
-            found = pattern.search(text)
-            assert found is None, f"{name} says {found.group()!r}: {text!r}"
+    assert_never_says(RENDERED, lang)
 
 
 def test_english_texts_hold_no_chinese_and_chinese_texts_are_chinese() -> None:

@@ -13,6 +13,7 @@ from bot.wiring import App, build_app
 from handlers.controls import Control
 from handlers.jobs import Ask, Job, JobState
 from tests.bot.discord_bot.support import answered, finished_job, running_bot
+from tests.bot.test_chat_providers import providers
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.discord.model import FakeMessage
 from tests.support import settings_for
@@ -104,3 +105,26 @@ async def test_admin_commands_answer_admins_only(
     assert done.ephemeral and done.content.startswith(f"✅ discord:{bob['id']} is blocked")
     assert f"discord:{alice['id']}: block discord:{bob['id']}" in log.content
     assert set(controls) == {(Control.BLOCKED, f"discord:{bob['id']}")}
+
+
+async def test_a_server_budget_running_out_refuses_the_next_video(
+    fake: FakeDiscord, tmp_path: Path, alice: dict[str, str]
+) -> None:
+    bob = fake.person("bob")
+    async with providers("ima") as (fakes, env):
+        application = build_app(
+            settings_for(tmp_path / "ima", **env, VIDEOBOT_LANG="en", VIDEOBOT_BUDGET_CHAT_DAILY="0.50")
+        )
+        application.start()
+        try:
+            async with running_bot(application, fake):
+                first = await fake.slash("video", {"prompt": "a paper boat on a pond"}, by=alice)
+                done = await finished_job(application, f"discord:{first.id}")
+                second = await fake.slash("video", {"prompt": "a paper boat on a pond"}, by=bob)
+                refusal = await answered(fake, second)
+        finally:
+            await application.aclose()
+    assert done.state is JobState.DELIVERED and done.chat.space == str(fake.guild_id)
+    assert len(fakes["ima"].tasks) == 1
+    assert "Not enough of this chat's daily allowance left" in refusal.content
+    assert "10 credits (about $0.10) left today" in refusal.content
