@@ -83,6 +83,7 @@ class App:
     async def aclose(self) -> None:
         """Drain the flow (creates in flight get the grace period), then close clients and the ledger."""
         await self.flow.drain(self.settings.shutdown_grace_s)
+        await self.catalogue.aclose()
         for provider in self.providers:
             await provider.aclose()
         await self.jobs.close()

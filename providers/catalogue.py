@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 from providers.base import VideoProvider
 from providers.errors import ProviderError
+from providers.live_lists import LIST_DEADLINE_S, LiveLists
 from providers.routing import (
     URL_ONLY_PROVIDERS,
     ModelOffer,
@@ -111,7 +112,9 @@ class Catalogue:
     A spec is offered for a task type when a provider's live list has its ref for that provider; models
     the seed never named are adopted under their name (the same name at two providers is one model).
     ``strategy`` and ``pin`` are the defaults of every method (settings); each method may override
-    them. Live lists are cached by the provider clients themselves.
+    them. Live lists are cached by the provider clients themselves and asked for with a deadline
+    (:mod:`providers.live_lists`): a provider that is slow to answer is left out, or stands in with
+    its last good list, without holding up the others.
     """
 
     def __init__(
@@ -121,6 +124,7 @@ class Catalogue:
         *,
         strategy: Strategy = Strategy.OPTIMAL,
         pin: str | None = None,
+        list_deadline_s: float = LIST_DEADLINE_S,
     ) -> None:
         if not providers:
             raise ValueError("a catalogue needs at least one provider")
@@ -135,6 +139,7 @@ class Catalogue:
             if not getattr(self._by_name.get(name), "takes_image_bytes", False)
         )
         self._specs = {spec.key: spec for spec in specs}
+        self._lists = LiveLists(deadline_s=list_deadline_s)  # one slow provider delays no one
 
     def spec(self, key: str) -> ModelSpec | None:
         return self._specs.get(key)
@@ -178,13 +183,12 @@ class Catalogue:
             raise failures[0]  # nothing offered because no provider answered: say why
         return found
 
-    @staticmethod
-    async def _live(provider: VideoProvider, task_type: TaskType) -> list[LiveModel] | ProviderError:
-        try:
-            return await provider.list_models(task_type)
-        except ProviderError as exc:
-            log.warning("model list of %s unavailable: %s", provider.name, exc.kind.value)
-            return exc
+    async def _live(self, provider: VideoProvider, task_type: TaskType) -> list[LiveModel] | ProviderError:
+        return await self._lists.get(provider, task_type)
+
+    async def aclose(self) -> None:
+        """Stop model lists still being asked for; call before the provider clients close."""
+        await self._lists.aclose()
 
     def _spec_for(self, live: LiveModel, task_type: TaskType) -> ModelSpec:
         """The spec with ``live``'s ref at its provider, else the seed spec or adopted one of its name."""

@@ -1,0 +1,77 @@
+"""Each provider's live model list, asked with a deadline so that one slow provider delays no one.
+
+A provider that does not answer within :data:`LIST_DEADLINE_S` is left to finish in the background
+(the request is never cancelled: its answer fills the client's own cache); meanwhile its last good list
+stands in (stale), or, with none, it counts as unavailable. For :data:`RETRY_AFTER_S` after a miss,
+nobody waits for it at all: each ask only starts a fresh background attempt when none is running.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from providers.base import VideoProvider
+from providers.errors import ProviderError, UnavailableError
+from providers.types import LiveModel, TaskType
+
+log = logging.getLogger(__name__)
+
+LIST_DEADLINE_S = 3.0
+RETRY_AFTER_S = 60.0
+
+Key = tuple[str, TaskType]
+Answer = list[LiveModel] | ProviderError
+
+
+class LiveLists:
+    """The providers' model lists as the catalogue asks for them: never longer than a deadline."""
+
+    def __init__(self, *, deadline_s: float = LIST_DEADLINE_S, retry_after_s: float = RETRY_AFTER_S) -> None:
+        self._deadline_s = deadline_s
+        self._retry_after_s = retry_after_s
+        self._asking: dict[Key, asyncio.Task[list[LiveModel]]] = {}
+        self._last_good: dict[Key, list[LiveModel]] = {}
+        self._quiet_until: dict[Key, float] = {}
+
+    async def get(self, provider: VideoProvider, task_type: TaskType) -> Answer:
+        """``provider``'s list for ``task_type``, its last good one, or why there is none."""
+        key = (provider.name, task_type)
+        task = self._asking.get(key)
+        if task is None:
+            task = asyncio.create_task(provider.list_models(task_type), name=f"models:{provider.name}")
+            self._asking[key] = task
+            task.add_done_callback(lambda done: self._settle(key, done))
+        if time.monotonic() < self._quiet_until.get(key, 0.0) and not task.done():
+            return self._stand_in(key, "still not answering")
+        try:
+            models = await asyncio.wait_for(asyncio.shield(task), self._deadline_s)
+        except TimeoutError:
+            self._quiet_until[key] = time.monotonic() + self._retry_after_s
+            log.warning("model list of %s: no answer within %.0f s", provider.name, self._deadline_s)
+            return self._stand_in(key, "no answer in time")
+        except ProviderError as exc:
+            log.warning("model list of %s unavailable: %s", provider.name, exc.kind.value)
+            return self._last_good.get(key, exc)
+        return models
+
+    async def aclose(self) -> None:
+        """Stop the lists still being asked for (at shutdown, before the clients close)."""
+        tasks = list(self._asking.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    def _stand_in(self, key: Key, why: str) -> Answer:
+        stale = self._last_good.get(key)
+        return stale if stale is not None else UnavailableError(f"model list of {key[0]}: {why}")
+
+    def _settle(self, key: Key, task: asyncio.Task[list[LiveModel]]) -> None:
+        if self._asking.get(key) is task:
+            del self._asking[key]
+        if task.cancelled():
+            return
+        if task.exception() is None:  # also marks a failure as seen (no "never retrieved" warning)
+            self._last_good[key] = task.result()
+            self._quiet_until.pop(key, None)
