@@ -9,12 +9,8 @@ import logging
 import sys
 from collections.abc import Sequence
 
-import discord
-
-from bot.discord_bot import load_discord_settings, sync_commands
-from bot.lifecycle import DataDirBusy, hold_data_dir, stop_signals
+from bot.lifecycle import AdapterError, DataDirBusy, hold_data_dir, stop_signals
 from bot.operator import list_jobs, run_admin, show_credits, show_job
-from bot.runner import AdapterError, run_bot
 from bot.settings import Settings, SettingsError, load_settings
 from bot.terminal import run_chat
 from bot.wiring import build_app
@@ -75,6 +71,11 @@ async def _chat(settings: Settings, user: str, lang: str | None, jsonl: bool) ->
 
 
 async def _discord_sync(settings: Settings, guild: int | None, force: bool) -> int:
+    # The chat platforms' SDKs load only for the commands that use them (`videobot chat` starts faster).
+    import discord
+
+    from bot.discord_bot import load_discord_settings, sync_commands
+
     discord_settings = load_discord_settings()
     if not discord_settings.configured:
         print("videobot: DISCORD_BOT_TOKEN is not set", file=sys.stderr)
@@ -123,6 +124,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(run_admin(settings, sys.stdout, [*words, *getattr(args, "words", [])]))
         if args.command == "chat":
             return asyncio.run(_chat(settings, args.user, args.lang, args.jsonl))
+        from bot.runner import run_bot
+
         return asyncio.run(run_bot(settings))
     except (LedgerError, SettingsError, AdapterError, DataDirBusy) as exc:
         print(f"videobot: {exc}", file=sys.stderr)

@@ -29,6 +29,10 @@ LOCK_NAME = "videobot.lock"
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
+class AdapterError(Exception):
+    """An adapter could not start (e.g. a wrong token); one line for the operator."""
+
+
 class DataDirBusy(Exception):
     """Another videobot process works on this data directory."""
 

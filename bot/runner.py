@@ -11,17 +11,13 @@ import logging
 
 from bot.discord_bot import DiscordSettings, load_discord_settings, run_discord
 from bot.feishu import FeishuSettings, load_feishu_settings, run_feishu
-from bot.lifecycle import hold_data_dir, or_stop, stop_signals
+from bot.lifecycle import AdapterError, hold_data_dir, or_stop, stop_signals
 from bot.settings import Settings, read_settings
 from bot.terminal import run_chat
 from bot.webserver import HttpSettings, WebServer
 from bot.wiring import App, build_app
 
 log = logging.getLogger(__name__)
-
-
-class AdapterError(Exception):
-    """An adapter could not start (e.g. a wrong token); one line for the operator."""
 
 
 async def run_bot(settings: Settings) -> int:
