@@ -102,7 +102,9 @@ async def test_pause_and_resume_the_bot_in_a_group(tmp_path: Path) -> None:
         await app.conversation.handle(in_room("root", 3, "/admin usage chat"))
     assert [job.state for job in jobs] == [JobState.DELIVERED] and app.access.allows("cli", group)
     usage = channel.of("root")[-1].text
-    assert usage.startswith("📊 Usage of cli:room") and "Today: $0.00 used; $20.00 left; $20.00 a day" in usage
+    assert (
+        usage.startswith("📊 Usage of cli:room") and "Today: $0.00 used; $20.00 left; $20.00 a day" in usage
+    )
     assert "⏸️ The bot is paused in cli:room" in channel.texts("root")
 
 

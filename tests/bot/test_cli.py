@@ -132,3 +132,9 @@ async def test_run_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
         _, stderr = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 0, stderr.decode()
     assert "Traceback" not in stderr.decode()
+
+
+def test_the_cli_loads_no_chat_platform_sdk_until_a_command_needs_it() -> None:
+    code = "import sys, bot.cli; print(sorted(m for m in ('discord', 'lark_oapi') if m in sys.modules))"
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "[]"
