@@ -8,6 +8,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
+from collections.abc import Awaitable, Callable
+from functools import partial
+
+import discord as discord_sdk
 
 from bot.discord_bot import DiscordSettings, load_discord_settings, run_discord
 from bot.feishu import FeishuSettings, load_feishu_settings, run_feishu
@@ -18,6 +23,10 @@ from bot.webserver import HttpSettings, WebServer
 from bot.wiring import App, build_app
 
 log = logging.getLogger(__name__)
+
+FIRST_RETRY_S, MAX_RETRY_S = 1.0, 60.0
+STEADY_AFTER_S = 120.0  # an adapter that ran this long before failing starts again at once
+PERMANENT: tuple[type[BaseException], ...] = (discord_sdk.LoginFailure,)
 
 
 async def run_bot(settings: Settings) -> int:
@@ -40,15 +49,18 @@ async def run_bot(settings: Settings) -> int:
 async def _serve(
     app: App, feishu: FeishuSettings, discord: DiscordSettings, http: HttpSettings, stopped: asyncio.Event
 ) -> None:
-    """Run the adapters until one fails or a stop signal: then the flow drains while they still can
-    send, and only then are they closed."""
+    """Run each adapter on its own until a stop signal: one that fails is started again with backoff
+    while the others keep serving (a wrong token still stops the process, with one line). On a stop
+    the flow drains while the adapters can still send, and only then are they closed."""
     web = WebServer.from_settings(http)
     await web.start()
     adapters: list[asyncio.Task[None]] = []
     if feishu.configured:
-        adapters.append(asyncio.create_task(run_feishu(app, feishu, web), name="feishu"))
+        start_feishu = partial(run_feishu, app, feishu, web)
+        adapters.append(asyncio.create_task(supervised("feishu", start_feishu), name="feishu"))
     if discord.configured:
-        adapters.append(asyncio.create_task(run_discord(app, discord), name="discord"))
+        start_discord = partial(run_discord, app, discord, web)
+        adapters.append(asyncio.create_task(supervised("discord", start_discord, PERMANENT), name="discord"))
     try:
         failed = await or_stop(asyncio.wait(adapters, return_when=asyncio.FIRST_EXCEPTION), stopped)
         if failed is None:
@@ -65,6 +77,27 @@ async def _serve(
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         await web.aclose()
+
+
+async def supervised(
+    name: str, start: Callable[[], Awaitable[None]], permanent: tuple[type[BaseException], ...] = ()
+) -> None:
+    """Keep one adapter running: after a failure it starts again in 1, 2, 4 … 60 s (back to 1 s once
+    it ran a while). ``permanent`` failures (a refused token) are raised: no retry can fix them."""
+    delay = FIRST_RETRY_S
+    while True:
+        began = time.monotonic()
+        try:
+            await start()
+            raise RuntimeError("the adapter returned")  # adapters serve until cancelled
+        except permanent:
+            raise
+        except Exception as exc:
+            if time.monotonic() - began > STEADY_AFTER_S:
+                delay = FIRST_RETRY_S
+            log.error("%s stopped (%s); starting it again in %.0f s", name, _one_line(exc), delay)
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, MAX_RETRY_S)
 
 
 def _one_line(error: BaseException | None) -> str:
