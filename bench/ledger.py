@@ -88,7 +88,7 @@ async def bench_flow_resume(folder: Path) -> float:
     from bot.settings import Settings
     from bot.wiring import build_app
 
-    settings = Settings(_env_file=None, VIDEOBOT_DATA_DIR=folder)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, VIDEOBOT_DATA_DIR=folder)
     store = await SqliteJobStore.open(settings.ledger_path)
     for number in range(JOBS):
         job = new_job(number).model_copy(update={"provider": "sandbox"})
