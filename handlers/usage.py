@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from handlers.budgets import Scope
 from handlers.inbound import ChatRef
+from handlers.jobs import JobState
 from handlers.money import Display, usage_summary
 from handlers.services import Services, lang_of
+from messages.goahead import still_waiting
 from messages.notes import nothing_running, still_working
 
 RECENT_JOBS = 5
@@ -27,7 +29,10 @@ class UsageDesk:
         return usage_summary(lang_of(chat), usage, recent, display, title=title)
 
     async def status(self, chat: ChatRef) -> None:
-        """进度 / status: still working on it, or nothing is running."""
+        """进度 / status: waiting for their go-ahead, still working on it, or nothing is running."""
         working = [job for job in await self._s.jobs.active(chat.user_key) if job.working]
         lang = lang_of(chat)
-        await self._s.say(chat, still_working(lang) if working else nothing_running(lang))
+        if any(job.state is JobState.AWAITING for job in working):
+            await self._s.say(chat, still_waiting(lang))
+        else:
+            await self._s.say(chat, still_working(lang) if working else nothing_running(lang))
