@@ -7,6 +7,7 @@ must be present, so long jobs can fall back to bot-token messages). Callbacks st
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
@@ -15,6 +16,8 @@ from discord import app_commands
 from bot.discord_bot.host import host_of
 from bot.discord_bot.slash import model_choices, run_private, start_video, video_task
 from bot.discord_bot.translator import described, labelled, option_text
+from handlers.conversation import ConversationHandler
+from handlers.inbound import ChatRef
 from messages import task_label
 from providers.types import TaskType, VideoParams
 
@@ -37,7 +40,9 @@ def task_of(value: object) -> TaskType | None:
 
 def add_commands(tree: app_commands.CommandTree[Any]) -> None:
     """Put every command on ``tree`` (a fresh set per tree)."""
-    for command in (_video(), _models(), _prefs(), _usage(), _help(), _admin()):
+    usage = _private("usage", ConversationHandler.show_usage)
+    help_command = _private("help", ConversationHandler.show_help)
+    for command in (_video(), _models(), _prefs(), usage, help_command, _admin()):
         tree.add_command(command)
 
 
@@ -124,26 +129,19 @@ def _prefs() -> app_commands.Group:
     return prefs
 
 
-def _help() -> app_commands.Command[Any, ..., None]:
-    @app_commands.command(name="help", description=described("help"))
+def _private(
+    name: str, answer: Callable[[ConversationHandler, ChatRef], Awaitable[None]]
+) -> app_commands.Command[Any, ..., None]:
+    """A command without options whose answer only its user sees (``/help``, ``/usage``)."""
+
+    @app_commands.command(name=name, description=described(name))
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     @app_commands.allowed_installs(guilds=True, users=False)
-    async def help_command(interaction: discord.Interaction[Any]) -> None:
+    async def command(interaction: discord.Interaction[Any]) -> None:
         conversation = host_of(interaction).app.conversation
-        await run_private(interaction, lambda chat, _: conversation.show_help(chat))
+        await run_private(interaction, lambda chat, _: answer(conversation, chat))
 
-    return help_command
-
-
-def _usage() -> app_commands.Command[Any, ..., None]:
-    @app_commands.command(name="usage", description=described("usage"))
-    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
-    @app_commands.allowed_installs(guilds=True, users=False)
-    async def usage(interaction: discord.Interaction[Any]) -> None:
-        conversation = host_of(interaction).app.conversation
-        await run_private(interaction, lambda chat, _: conversation.show_usage(chat))
-
-    return usage
+    return command
 
 
 def _admin() -> app_commands.Command[Any, ..., None]:
