@@ -6,6 +6,8 @@ intervals, and the callbacks look the job up when they fire.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC
@@ -81,8 +83,13 @@ class JobScheduler:
 
 
 async def _run_tick(tick: Tick, job_id: str) -> None:
-    """Await any tick on the event loop (apscheduler would run a non-``async def`` callable in a thread)."""
-    await tick(job_id)
+    """Await any tick on the event loop (apscheduler would run a non-``async def`` callable in a thread).
+
+    A tick cancelled by a shutdown ends quietly: the job keeps its recorded state for the next start,
+    and apscheduler would otherwise log a traceback for each one.
+    """
+    with contextlib.suppress(asyncio.CancelledError):
+        await tick(job_id)
 
 
 async def _run_housekeeping(tick: Callable[[], Awaitable[None]]) -> None:

@@ -1,0 +1,164 @@
+"""Load: messages per second from many distinct users, then many jobs in flight, in one process.
+
+The whole app (conversation, flow, ledger, scheduler) runs against the fake IMA on 127.0.0.1 with the
+real client over HTTP. Phase 1 sends RATE messages a second for SECONDS from as many distinct users
+and prints, for each message, the time from its arrival to its pre-notification (p50, p99), the CPU
+it cost and the event loop's lag. Phase 2 then holds every job in flight for HOLD seconds (the fake's
+tasks take longer than that) and prints progress updates sent against those due, their lateness and
+the loop's lag. Prints figures; asserts nothing. Run: ``.venv/bin/python bench/load.py [RATE
+SECONDS HOLD]`` (default 50 10 20; the issue's goals are 200 msg/s for 60 s, 2,000 jobs in flight).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.wiring import App
+from handlers.inbound import ChatRef, InboundMessage
+from messages.reply import Reply, ReplyKind
+from tests.bot.test_chat_providers import providers
+from tests.fakes.ima_tasks import Timings
+from tests.support import running_app
+
+FREE: dict[str, Any] = {  # the load is what is measured, not the spending guard
+    "VIDEOBOT_BUDGET_USER_DAILY": "none",
+    "VIDEOBOT_BUDGET_USER_MONTHLY": "none",
+    "VIDEOBOT_BUDGET_CHAT_DAILY": "none",
+    "VIDEOBOT_BUDGET_CHAT_MONTHLY": "none",
+    "VIDEOBOT_BUDGET_PER_JOB": "none",
+    "VIDEOBOT_CONFIRM_ABOVE": "none",
+    "VIDEOBOT_LOG_LEVEL": "ERROR",
+}
+TICK_S = 0.01  # the loop-lag probe's sleep
+
+
+class TimedChannel:
+    """A chat platform that notes when each reply arrives (and answers at once)."""
+
+    def __init__(self) -> None:
+        self.notices: dict[str, float] = {}  # user -> when the pre-notification came
+        self.started: dict[str, float] = {}  # job id -> when its pre-notification came
+        self.progress: list[tuple[str, float]] = []  # (job id, when)
+        self.count = 0
+
+    async def send(self, chat: ChatRef, reply: Reply, *, replace: str | None = None) -> str | None:
+        now = time.monotonic()
+        if reply.kind is ReplyKind.NOTICE:
+            self.notices.setdefault(chat.user_id, now)
+            self.started.setdefault(reply.job_id or "", now)
+        elif reply.kind is ReplyKind.PROGRESS and reply.job_id:
+            self.progress.append((reply.job_id, now))
+        self.count += 1
+        return replace or f"m{self.count}"
+
+
+async def loop_lag(lags: list[float], stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        began = time.monotonic()
+        await asyncio.sleep(TICK_S)
+        lags.append(time.monotonic() - began - TICK_S)
+
+
+def p(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100)[q - 1] if len(values) >= 2 else (values or [0.0])[0]
+
+
+async def send_messages(
+    app: App, rate: int, seconds: int
+) -> tuple[dict[str, float], set[asyncio.Task[None]]]:
+    """RATE messages a second for SECONDS, each from its own user; when each was sent."""
+    sent: dict[str, float] = {}
+    handling: set[asyncio.Task[None]] = set()
+    began = time.monotonic()
+    for number in range(rate * seconds):
+        await asyncio.sleep(max(0.0, began + number / rate - time.monotonic()))
+        user = f"u{number}"
+        chat = ChatRef(platform="load", chat_id=user, user_id=user, lang="en")
+        message = InboundMessage(chat=chat, message_id=f"m{number}", text="make a video of a kite")
+        sent[user] = time.monotonic()
+        task = asyncio.create_task(app.conversation.handle(message))
+        handling.add(task)
+        task.add_done_callback(handling.discard)
+    return sent, handling
+
+
+async def phase_one(app: App, channel: TimedChannel, lags: list[float], rate: int, seconds: int) -> None:
+    total = rate * seconds
+    cpu_before = time.process_time()
+    sent, _handling = await send_messages(app, rate, seconds)
+    deadline = time.monotonic() + 60
+    while len(channel.notices) < total and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    cpu_ms = (time.process_time() - cpu_before) * 1000 / total
+    waits = [(channel.notices[u] - t) * 1000 for u, t in sent.items() if u in channel.notices]
+    print(f"phase 1: {rate} msg/s for {seconds} s from {total} users (real IMA client, fake IMA):")
+    print(
+        f"  pre-notifications {len(waits)}/{total}; inbound -> notice p50 {p(waits, 50):.0f} ms, "
+        f"p99 {p(waits, 99):.0f} ms; CPU {cpu_ms:.1f} ms per message; "
+        f"loop lag p99 {p([lag * 1000 for lag in lags], 99):.0f} ms"
+    )
+
+
+async def phase_two(app: App, channel: TimedChannel, lags: list[float], hold: int) -> None:
+    lags.clear()
+    before, held = len(channel.progress), time.monotonic()
+    await asyncio.sleep(hold)
+    running = len(await app.jobs.active())
+    made = len(channel.progress) - before
+    due = sum(_due(start, held, held + hold) for start in channel.started.values())
+    late = _lateness(channel, since=held)
+    print(f"phase 2: {running} jobs in flight for {hold} s:")
+    print(
+        f"  progress updates sent {made}, due about {due}; lateness p99 {p(late, 99):.0f} ms; "
+        f"loop lag p99 {p([lag * 1000 for lag in lags], 99):.0f} ms"
+    )
+
+
+async def main(rate: int, seconds: int, hold: int) -> None:
+    logging.disable(logging.CRITICAL)  # the figures are the output (a shutdown cancels ticks)
+    with tempfile.TemporaryDirectory() as folder:
+        async with providers("ima") as (fakes, env):
+            fakes["ima"].timings = Timings(queued_s=1.0, processing_s=seconds + hold + 60, empty_url_s=0)
+            async with running_app(Path(folder), **FREE, **env, VIDEOBOT_TIME_SCALE=1) as (app, _):
+                channel = TimedChannel()
+                app.outbox.register("load", channel)
+                lags: list[float] = []
+                stop = asyncio.Event()
+                probe = asyncio.create_task(loop_lag(lags, stop))
+                await phase_one(app, channel, lags, rate, seconds)
+                await phase_two(app, channel, lags, hold)
+                stop.set()
+                await probe
+
+
+EVERY_S = 30  # the default model's progress cadence (Wan 2.6)
+
+
+def _due(start: float, begin: float, end: float) -> int:
+    """Progress updates of a job started at ``start`` due in [begin, end): one every EVERY_S."""
+    return max(0, int((end - start) // EVERY_S) - int((begin - start) // EVERY_S))
+
+
+def _lateness(channel: TimedChannel, since: float) -> list[float]:
+    """Milliseconds each update sent after ``since`` came after its due time (notice + k * EVERY_S)."""
+    late = []
+    for job_id, at in channel.progress:
+        start = channel.started.get(job_id)
+        if start is not None and at >= since:
+            late.append(((at - start) % EVERY_S) * 1000)
+    return late
+
+
+if __name__ == "__main__":
+    args = [int(a) for a in sys.argv[1:4]]
+    rate, seconds, hold = (args + [50, 10, 20][len(args) :])[:3]
+    asyncio.run(main(rate, seconds, hold))
