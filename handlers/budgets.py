@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -203,10 +203,3 @@ def judge(
             resets = charge.budget.calendar.next_start(period, charge.at)
             return OverBudget(scope, period, limit, max(limit - spent, 0), charge.millicents, resets)
     return None
-
-
-def with_limit(limits: Limits, scope: Scope, period: Period, value: int | None) -> Limits:
-    """``limits`` with one of them replaced (an admin's override)."""
-    if period is Period.JOB:
-        return replace(limits, job=value)
-    return replace(limits, **{f"{scope.value}_{period.value}": value})

@@ -151,7 +151,7 @@ class Starter:
             log.info("%s: over the %s %s budget; nothing created", chat.user_key, over.scope, over.period)
             await self._s.say(chat, refusal(lang, over, Display.of_job(job), self._s.budget))
             return
-        if not admission.admitted:
+        if admission.busy:
             await self._s.say(chat, too_many_jobs(lang, self._s.max_jobs_per_user))
             return
         self._s.dialogue.clear(chat.user_key)

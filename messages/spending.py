@@ -70,7 +70,6 @@ OVER = {
     ),
 }
 RESET_AT = Text("{when}({zone})", "on {when} ({zone})")
-NOTHING_CHARGED = Text("这次没有扣费。", "Nothing was charged.")
 USAGE_HEAD = Text("📊 你的用量", "📊 Your usage")
 CHAT_USAGE_HEAD = Text("📊 {name} 的用量", "📊 Usage of {name}")
 USAGE_DAY = Text(

@@ -17,7 +17,6 @@ from handlers.budgets import (
     credits_millicents,
     judge,
     usd_to_millicents,
-    with_limit,
 )
 from providers.types import CreditUnit
 
@@ -107,9 +106,3 @@ def test_no_limit_is_never_exceeded() -> None:
     charge = _charge(100)
     limits = _limits(charge) | {(Scope.USER, Period.DAY): None}
     assert judge(charge, {(Scope.USER, Period.DAY): 10**9}, limits) is None
-
-
-def test_an_override_replaces_one_limit() -> None:
-    limits = with_limit(Limits(user_day=1), Scope.USER, Period.DAY, 5)
-    assert limits.user_day == 5
-    assert with_limit(limits, Scope.USER, Period.JOB, None).job is None
