@@ -11,7 +11,7 @@ group: adapters ask :meth:`AccessPolicy.allows`, then :meth:`Refusals.first_toda
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -77,9 +77,6 @@ class Refusals:
         return True
 
 
-_LISTS = {"user": "users", "chat": "chats", "org": "orgs", "role": "roles"}
-
-
 class AccessControl:
     """Each platform's policy from its settings, with the changes admins made at run time (kept in the
     ledger as controls): gates, ids allowed or disallowed, blocked users and paused chats. Admins
@@ -122,19 +119,26 @@ class AccessControl:
         return self._policies[platform]
 
     def _apply(self, platform: str, base: AccessPolicy) -> AccessPolicy:
-        changes: dict[str, object] = {}
-        for name in ("dms", "groups"):
-            gate = self._controls.get((Control.GATE, f"{platform}:{name}"))
-            if gate is not None:
-                changes[name] = Gate(gate)
-        for kind, attribute in _LISTS.items():
+        def gate(name: str, default: Gate) -> Gate:
+            found = self._controls.get((Control.GATE, f"{platform}:{name}"))
+            return Gate(found) if found is not None else default
+
+        def ids(kind: str, listed: frozenset[str]) -> frozenset[str]:
             prefix = f"{platform}:{kind}:"
-            ids: frozenset[str] = getattr(base, attribute)
             for (control, key), value in self._controls.items():
                 if control is Control.ALLOWED and key.startswith(prefix):
-                    ids = ids | {key[len(prefix) :]} if value == "yes" else ids - {key[len(prefix) :]}
-            changes[attribute] = ids
-        return replace(base, **changes)  # type: ignore[arg-type]
+                    bare = key[len(prefix) :]
+                    listed = listed | {bare} if value == "yes" else listed - {bare}
+            return listed
+
+        return AccessPolicy(
+            dms=gate("dms", base.dms),
+            groups=gate("groups", base.groups),
+            chats=ids("chat", base.chats),
+            users=ids("user", base.users),
+            orgs=ids("org", base.orgs),
+            roles=ids("role", base.roles),
+        )
 
 
 def id_set(values: Iterable[str] | str | None) -> frozenset[str]:
