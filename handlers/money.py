@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from datetime import UTC, tzinfo
 from decimal import Decimal
 
 from handlers.budgets import MILLICENTS_PER_CENT, MILLICENTS_PER_USD, Budget, OverBudget, Period, Usage
@@ -61,15 +62,27 @@ def refusal(lang: Lang, over: OverBudget, display: Display, budget: Budget) -> s
 
 
 def usage_summary(
-    lang: Lang, usage: Usage, recent: Sequence[Job], display: Display, *, title: str | None = None
+    lang: Lang,
+    usage: Usage,
+    recent: Sequence[Job],
+    display: Display,
+    *,
+    tz: tzinfo = UTC,
+    title: str | None = None,
 ) -> str:
-    """Spent today and this month, what is left, the per-job limit and the last jobs with cost."""
+    """Spent today and this month, what is left, the per-job limit and the last jobs with cost (their
+    times in ``tz``, the budget's zone)."""
 
     def maybe(millicents: int | None, *, floor: bool = False) -> Amount | None:
         return None if millicents is None else display.amount(millicents, floor=floor)
 
     lines = [
-        Spent(when=job.created_at, model=job.model_name, amount=display.amount(job.cost), state=job.spend)
+        Spent(
+            when=job.created_at.astimezone(tz),
+            model=job.model_name,
+            amount=display.amount(job.cost),
+            state=job.spend,
+        )
         for job in recent
     ]
     return usage_text(

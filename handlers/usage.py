@@ -26,7 +26,8 @@ class UsageDesk:
         usage = await self._s.jobs.usage(scope, key, self._s.budget, self._s.timescale.now())
         recent = await self._s.jobs.recent(user_key=key, limit=RECENT_JOBS) if scope is Scope.USER else []
         display = Display.first_paid(self._s.catalogue.providers)
-        return usage_summary(lang_of(chat), usage, recent, display, title=title)
+        tz = self._s.budget.calendar.tz
+        return usage_summary(lang_of(chat), usage, recent, display, tz=tz, title=title)
 
     async def status(self, chat: ChatRef) -> None:
         """进度 / status: waiting for their go-ahead, still working on it, or nothing is running."""
