@@ -50,9 +50,11 @@ async def test_a_question_left_unanswered_expires_at_no_cost(tmp_path: Path) -> 
         await user.settle(10)  # 300 virtual seconds: 0.6 s here
         (job,) = await app.jobs.recent(user_key="cli:cyd")
         await user.say("yes")  # too late: nothing to confirm, nothing to retry
+        await app.conversation.go_ahead(user.ref, job.id, yes=True, inbound_key="cli:late-tap")
     assert job.state is JobState.CANCELLED and job.spend is SpendState.RELEASED and not fakes["ima"].tasks
     texts = channel.texts("cyd")
     assert "No go-ahead came for this video" in texts and "nothing to retry" in texts
+    assert channel.of("cyd")[-1].text.startswith("That question has expired or was already answered")
 
 
 async def test_words_without_a_request_are_asked_about_then_made(tmp_path: Path) -> None:

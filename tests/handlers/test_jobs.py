@@ -1,4 +1,4 @@
-"""Jobs: the state machine, the JSON record, history notes and the in-memory store."""
+"""Jobs: the state machine, the JSON record and history notes."""
 
 from __future__ import annotations
 

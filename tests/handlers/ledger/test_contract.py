@@ -1,4 +1,4 @@
-"""The JobStore contract, held by the in-memory store and the SQLite ledger alike."""
+"""The JobStore contract, held by the SQLite ledger (a server database will run the same suite)."""
 
 from __future__ import annotations
 
