@@ -31,6 +31,7 @@ def _client(name: str, settings: Settings, transport: httpx.AsyncBaseTransport |
     assert key is not None
     base_url = settings.base_url(name)
     sync_timeout_s = max(5.0, SYNC_REQUEST_TIMEOUT_S * settings.time_scale)
+    bound = settings.provider_max_in_flight
     match name:
         case "ima":
             return ImaClient(
@@ -39,22 +40,40 @@ def _client(name: str, settings: Settings, transport: httpx.AsyncBaseTransport |
                 upload_base_url=settings.ima_upload_base_url,
                 language=settings.lang,
                 transport=transport,
+                max_in_flight=bound,
             )
         case "mediaio":
             return MediaioClient(
                 api_key=key,
                 base_url=base_url,
                 transport=transport,
+                max_in_flight=bound,
                 image_host=_image_host(settings, transport),
             )
         case "aivideomaker":
             return AivideomakerClient(
-                api_key=key, base_url=base_url, transport=transport, time_scale=settings.time_scale
+                api_key=key,
+                base_url=base_url,
+                transport=transport,
+                max_in_flight=bound,
+                time_scale=settings.time_scale,
             )
         case "aims":
-            return AimsClient(key, base_url=base_url, transport=transport, request_timeout_s=sync_timeout_s)
+            return AimsClient(
+                key,
+                base_url=base_url,
+                transport=transport,
+                max_in_flight=bound,
+                request_timeout_s=sync_timeout_s,
+            )
         case "mythiq":
-            return MythiqClient(key, base_url=base_url, transport=transport, request_timeout_s=sync_timeout_s)
+            return MythiqClient(
+                key,
+                base_url=base_url,
+                transport=transport,
+                max_in_flight=bound,
+                request_timeout_s=sync_timeout_s,
+            )
     raise ValueError(f"unknown provider {name}")
 
 
@@ -63,4 +82,9 @@ def _image_host(settings: Settings, transport: httpx.AsyncBaseTransport | None) 
     key = settings.api_key("ima")
     if settings.image_host != "ima" or key is None:
         return None
-    return ImaImageHost(api_key=key, upload_base_url=settings.ima_upload_base_url, transport=transport)
+    return ImaImageHost(
+        api_key=key,
+        upload_base_url=settings.ima_upload_base_url,
+        transport=transport,
+        max_in_flight=settings.provider_max_in_flight,
+    )

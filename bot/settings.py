@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.videofiles import VideoSources
 from handlers.access import id_set
 from handlers.budgets import Budget, Calendar, Confirmation, Limits, usd_to_millicents
+from providers.http import DEFAULT_MAX_IN_FLIGHT
 
 AnySettings = TypeVar("AnySettings", bound=BaseSettings)
 PROVIDERS = ("ima", "mediaio", "aivideomaker", "aims", "mythiq")
@@ -60,6 +61,10 @@ class Settings(BaseSettings):
     max_jobs_per_user: int = Field(default=2, ge=1, le=100, validation_alias="VIDEOBOT_MAX_JOBS_PER_USER")
     job_retention_days: int = Field(default=30, ge=1, le=3650, validation_alias="VIDEOBOT_JOB_RETENTION_DAYS")
     shutdown_grace_s: float = Field(default=20.0, ge=0, le=600, validation_alias="VIDEOBOT_SHUTDOWN_GRACE_S")
+    # Requests each provider may have in flight at once; more wait their turn (providers.http).
+    provider_max_in_flight: int = Field(
+        default=DEFAULT_MAX_IN_FLIGHT, ge=1, le=10_000, validation_alias="VIDEOBOT_PROVIDER_MAX_IN_FLIGHT"
+    )
     # Budgets in US$ (blank or "none": no limit); see handlers.budgets. Days start at midnight in the zone.
     budget_user_daily: float | None = Field(default=3.0, ge=0, validation_alias="VIDEOBOT_BUDGET_USER_DAILY")
     budget_user_monthly: float | None = Field(

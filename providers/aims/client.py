@@ -23,6 +23,7 @@ from providers.errors import (
     UnexpectedResponseError,
     UnsupportedParamsError,
 )
+from providers.http import DEFAULT_MAX_IN_FLIGHT, BoundedClient
 from providers.sync_task import DEFAULT_REQUEST_TIMEOUT_S, LONG_REQUEST_TIMEOUT, SyncTasks, transport_error
 from providers.types import (
     CreditUnit,
@@ -60,10 +61,12 @@ class AimsClient:
         *,
         base_url: str = DEFAULT_BASE_URL,
         transport: httpx.AsyncBaseTransport | None = None,
+        max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
         request_timeout_s: float = DEFAULT_REQUEST_TIMEOUT_S,
         models_ttl_s: float = DEFAULT_MODELS_TTL_S,
     ) -> None:
-        self._http = httpx.AsyncClient(
+        self._http = BoundedClient(
+            max_in_flight=max_in_flight,
             base_url=base_url.rstrip("/"),
             transport=transport,
             timeout=30.0,

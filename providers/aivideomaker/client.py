@@ -24,6 +24,7 @@ from providers.aivideomaker.limiter import SlidingWindowLimiter
 from providers.aivideomaker.models import MODELS
 from providers.aivideomaker.quoting import PROVIDER_NAME, build_quote, model_for, request_body
 from providers.errors import NetworkError, UnavailableError, UnexpectedResponseError
+from providers.http import DEFAULT_MAX_IN_FLIGHT, BoundedClient
 from providers.types import (
     CreditUnit,
     GenerationRequest,
@@ -62,13 +63,15 @@ class AivideomakerClient:
         api_key: str,
         base_url: str = "https://aivideomaker.ai",
         transport: httpx.AsyncBaseTransport | None = None,
+        max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
         request_timeout_s: float = 30.0,
         max_query_per_minute: int = 60,
         time_scale: float = 1.0,
     ) -> None:
         self._api_key = api_key
         self._time_scale = time_scale
-        self._http = httpx.AsyncClient(
+        self._http = BoundedClient(
+            max_in_flight=max_in_flight,
             base_url=base_url.rstrip("/"),
             transport=transport,
             timeout=request_timeout_s,

@@ -30,6 +30,7 @@ from providers.errors import (
     UnavailableError,
     UnexpectedResponseError,
 )
+from providers.http import DEFAULT_MAX_IN_FLIGHT, BoundedClient
 from providers.ima.envelope import scrub, unwrap
 from providers.ima.products import ProductLeaf, iter_leaves, live_model, pick_leaf, resolve_params
 from providers.ima.status import task_status
@@ -83,6 +84,7 @@ class ImaClient:
         upload_base_url: str = "https://imapi.liveme.com",
         language: str = "en",
         transport: httpx.AsyncBaseTransport | None = None,
+        max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
         products_ttl_s: float = 600.0,
         request_timeout_s: float = 30.0,
     ) -> None:
@@ -97,7 +99,9 @@ class ImaClient:
             "User-Agent": USER_AGENT,
         }
         self._products: Expiring[TaskType, list[ProductLeaf]] = Expiring(self._fetch_leaves, products_ttl_s)
-        self._http = httpx.AsyncClient(transport=transport, timeout=request_timeout_s)
+        self._http = BoundedClient(
+            max_in_flight=max_in_flight, transport=transport, timeout=request_timeout_s
+        )
 
     def __repr__(self) -> str:
         return f"ImaClient(base_url={self._base_url!r})"

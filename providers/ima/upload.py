@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from providers.errors import ImageUploadError
+from providers.http import DEFAULT_MAX_IN_FLIGHT, BoundedClient
 from providers.ima.envelope import SUCCESS_CODES, scrub
 from providers.types import ImageInput
 
@@ -74,11 +75,12 @@ class ImaImageHost:
         api_key: str,
         upload_base_url: str = "https://imapi.liveme.com",
         transport: httpx.AsyncBaseTransport | None = None,
+        max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
         timeout_s: float = 30.0,
     ) -> None:
         self._api_key = api_key
         self._upload_base_url = upload_base_url
-        self._http = httpx.AsyncClient(transport=transport, timeout=timeout_s)
+        self._http = BoundedClient(max_in_flight=max_in_flight, transport=transport, timeout=timeout_s)
 
     def __repr__(self) -> str:
         return f"ImaImageHost(upload_base_url={self._upload_base_url!r})"

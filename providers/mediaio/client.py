@@ -9,6 +9,7 @@ from urllib.parse import quote as quote_path
 import httpx
 
 from providers.errors import NetworkError, ProviderError, UnavailableError, UnexpectedResponseError
+from providers.http import DEFAULT_MAX_IN_FLIGHT, BoundedClient
 from providers.imagehost import ImageHost, with_public_urls
 from providers.mediaio.models import CREDITS_UNKNOWN, MODELS_BY_CODE, VIDEO_MODELS, MediaioVideoModel
 from providers.mediaio.params import content_fields, enum_fields
@@ -47,13 +48,15 @@ class MediaioClient:
         api_key: str,
         base_url: str = DEFAULT_BASE_URL,
         transport: httpx.AsyncBaseTransport | None = None,
+        max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
         request_timeout_s: float = 30.0,
         image_host: ImageHost | None = None,
     ) -> None:
         self._api_key = api_key
         self._image_host = image_host
         self._base_url = base_url.rstrip("/")
-        self._http = httpx.AsyncClient(
+        self._http = BoundedClient(
+            max_in_flight=max_in_flight,
             base_url=self._base_url,
             headers={"X-API-KEY": api_key},
             transport=transport,

@@ -26,6 +26,7 @@ from providers.errors import (
     UnexpectedResponseError,
     UnsupportedParamsError,
 )
+from providers.http import DEFAULT_MAX_IN_FLIGHT, BoundedClient
 from providers.mythiq.models import DEFAULT_SIZE, MAX_PROMPT_CHARS, MythiqModel, Routing, parse_page
 from providers.mythiq.wire import json_body, result_of, video_status
 from providers.sync_task import DEFAULT_REQUEST_TIMEOUT_S, LONG_REQUEST_TIMEOUT, SyncTasks, transport_error
@@ -63,12 +64,14 @@ class MythiqClient:
         *,
         base_url: str = DEFAULT_BASE_URL,
         transport: httpx.AsyncBaseTransport | None = None,
+        max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
         request_timeout_s: float = DEFAULT_REQUEST_TIMEOUT_S,
         models_ttl_s: float = DEFAULT_MODELS_TTL_S,
         routing: Routing = Routing.OPTIMAL,
     ) -> None:
         self._auth = {"Authorization": f"Bearer {api_key}"}
-        self._http = httpx.AsyncClient(
+        self._http = BoundedClient(
+            max_in_flight=max_in_flight,
             base_url=base_url.rstrip("/"),
             transport=transport,
             timeout=30.0,

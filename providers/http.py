@@ -1,0 +1,54 @@
+"""Every provider's HTTP client: an ``httpx.AsyncClient`` with a bound on the requests it has in flight.
+
+Without a bound, thousands of polls queue inside httpcore's connection pool, whose bookkeeping is
+linear in the queue on every request and response: the event loop starves and creates fail with pool
+timeouts for purely local reasons. Here a request waits for a slot (an ``asyncio.Semaphore``, first
+come first served) before it reaches the pool, and the pool holds as many connections as slots, so
+httpcore never queues. A request sent with ``stream=True`` gives its slot back once its headers are in.
+For the synchronous APIs (one request per generation) the bound is also how many videos they make at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+
+DEFAULT_MAX_IN_FLIGHT = 64  # per provider; VIDEOBOT_PROVIDER_MAX_IN_FLIGHT
+
+
+class BoundedClient(httpx.AsyncClient):
+    """An ``httpx.AsyncClient`` (transport injection and all) that sends at most ``max_in_flight`` at once."""
+
+    def __init__(self, *, max_in_flight: int = DEFAULT_MAX_IN_FLIGHT, **options: Any) -> None:
+        if max_in_flight < 1:
+            raise ValueError("max_in_flight must be at least 1")
+        options.setdefault(
+            "limits", httpx.Limits(max_connections=max_in_flight, max_keepalive_connections=max_in_flight)
+        )
+        super().__init__(**options)
+        self.max_in_flight = max_in_flight
+        self._slots = asyncio.Semaphore(max_in_flight)
+        self._waiting = 0
+
+    @property
+    def in_flight(self) -> int:
+        """Requests holding a slot now."""
+        return self.max_in_flight - self._slots._value
+
+    @property
+    def waiting(self) -> int:
+        """Requests waiting for a slot now."""
+        return self._waiting
+
+    async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+        self._waiting += 1
+        try:
+            await self._slots.acquire()
+        finally:
+            self._waiting -= 1
+        try:
+            return await super().send(request, **kwargs)
+        finally:
+            self._slots.release()
