@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import operator
 from collections.abc import Sequence
 from typing import Any, Self
 
@@ -16,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 from providers.base import VideoProvider
 from providers.errors import ProviderError
-from providers.live_lists import LIST_DEADLINE_S, LiveLists
+from providers.live_lists import LIST_DEADLINE_S, Answer, LiveLists
 from providers.routing import (
     URL_ONLY_PROVIDERS,
     ModelOffer,
@@ -48,6 +49,7 @@ __all__ = ["Catalogue", "CatalogueEntry", "ModelOffer", "Strategy"]
 log = logging.getLogger(__name__)
 
 _OFFER_FIELDS = ("provider", "ref", "credits_min", "credits_max", "unit", "eta")
+_BuildKey = tuple[TaskType, Strategy, str | None]  # what entries were built for (the pin last)
 
 
 class CatalogueEntry(BaseModel):
@@ -114,7 +116,8 @@ class Catalogue:
     ``strategy`` and ``pin`` are the defaults of every method (settings); each method may override
     them. Live lists are cached by the provider clients themselves and asked for with a deadline
     (:mod:`providers.live_lists`): a provider that is slow to answer is left out, or stands in with
-    its last good list, without holding up the others.
+    its last good list, without holding up the others. The entries built from a set of lists are kept
+    until one of those lists changes: the catalogue is built once per cache period, not per message.
     """
 
     def __init__(
@@ -140,6 +143,10 @@ class Catalogue:
         )
         self._specs = {spec.key: spec for spec in specs}
         self._lists = LiveLists(deadline_s=list_deadline_s)  # one slow provider delays no one
+        self._built: dict[
+            tuple[TaskType, Strategy, str | None], tuple[tuple[Answer, ...], list[CatalogueEntry]]
+        ]
+        self._built = {}
 
     def spec(self, key: str) -> ModelSpec | None:
         return self._specs.get(key)
@@ -156,21 +163,32 @@ class Catalogue:
         Raises the first provider's error when no provider could list anything.
         """
         pin = _provider(pin) or self.pin
+        strategy = Strategy(strategy or self.strategy)
+        providers = [p for p in self.providers if pin is None or p.name == pin]
+        lists = tuple(await asyncio.gather(*(self._live(provider, task_type) for provider in providers)))
+        built = self._built.get((task_type, strategy, pin))
+        if built is not None and len(built[0]) == len(lists) and all(map(operator.is_, built[0], lists)):
+            return list(built[1])
+        entries = self._build(task_type, strategy, pin, lists)
+        self._built[(task_type, strategy, pin)] = (lists, entries)
+        return list(entries)
+
+    def _build(
+        self, task_type: TaskType, strategy: Strategy, pin: str | None, lists: tuple[Answer, ...]
+    ) -> list[CatalogueEntry]:
         priority = [provider.name for provider in self.providers]
         entries = []
-        for spec, offers in (await self._offers(task_type, pin)).values():
-            ordered = order_offers(pinned(offers, pin), Strategy(strategy or self.strategy), priority)
+        for spec, offers in self._offers(task_type, lists).values():
+            ordered = order_offers(pinned(offers, pin), strategy, priority)
             if ordered:
                 entries.append(CatalogueEntry.of(spec, task_type, ordered))
         rank = {key: index for index, key in enumerate(POPULARITY)}
         return sorted(entries, key=lambda e: (rank.get(e.key, len(rank)), e.name))
 
-    async def _offers(
-        self, task_type: TaskType, pin: str | None
+    def _offers(
+        self, task_type: TaskType, lists: tuple[Answer, ...]
     ) -> dict[str, tuple[ModelSpec, list[ModelOffer]]]:
         """Each offered model's spec and offers, in provider priority order (only the pin's, if any)."""
-        providers = [p for p in self.providers if pin is None or p.name == pin]
-        lists = await asyncio.gather(*(self._live(provider, task_type) for provider in providers))
         found: dict[str, tuple[ModelSpec, list[ModelOffer]]] = {}
         failures = [answer for answer in lists if isinstance(answer, ProviderError)]
         for answer in lists:
@@ -183,7 +201,7 @@ class Catalogue:
             raise failures[0]  # nothing offered because no provider answered: say why
         return found
 
-    async def _live(self, provider: VideoProvider, task_type: TaskType) -> list[LiveModel] | ProviderError:
+    async def _live(self, provider: VideoProvider, task_type: TaskType) -> Answer:
         return await self._lists.get(provider, task_type)
 
     async def aclose(self) -> None:

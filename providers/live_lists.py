@@ -4,6 +4,9 @@ A provider that does not answer within :data:`LIST_DEADLINE_S` is left to finish
 (the request is never cancelled: its answer fills the client's own cache); meanwhile its last good list
 stands in (stale), or, with none, it counts as unavailable. For :data:`RETRY_AFTER_S` after a miss,
 nobody waits for it at all: each ask only starts a fresh background attempt when none is running.
+A list that came in is served as it is for :data:`FRESH_S` without asking the client again (the
+clients cache theirs for longer), so the catalogue built from it can be reused as long (the same list
+object comes back).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ log = logging.getLogger(__name__)
 
 LIST_DEADLINE_S = 3.0
 RETRY_AFTER_S = 60.0
+FRESH_S = 30.0
 
 Key = tuple[str, TaskType]
 Answer = list[LiveModel] | ProviderError
@@ -28,9 +32,17 @@ Answer = list[LiveModel] | ProviderError
 class LiveLists:
     """The providers' model lists as the catalogue asks for them: never longer than a deadline."""
 
-    def __init__(self, *, deadline_s: float = LIST_DEADLINE_S, retry_after_s: float = RETRY_AFTER_S) -> None:
+    def __init__(
+        self,
+        *,
+        deadline_s: float = LIST_DEADLINE_S,
+        retry_after_s: float = RETRY_AFTER_S,
+        fresh_s: float = FRESH_S,
+    ) -> None:
         self._deadline_s = deadline_s
         self._retry_after_s = retry_after_s
+        self._fresh_s = fresh_s
+        self._fresh_until: dict[Key, float] = {}
         self._asking: dict[Key, asyncio.Task[list[LiveModel]]] = {}
         self._last_good: dict[Key, list[LiveModel]] = {}
         self._quiet_until: dict[Key, float] = {}
@@ -38,6 +50,8 @@ class LiveLists:
     async def get(self, provider: VideoProvider, task_type: TaskType) -> Answer:
         """``provider``'s list for ``task_type``, its last good one, or why there is none."""
         key = (provider.name, task_type)
+        if time.monotonic() < self._fresh_until.get(key, 0.0):
+            return self._last_good[key]
         task = self._asking.get(key)
         if task is None:
             task = asyncio.create_task(provider.list_models(task_type), name=f"models:{provider.name}")
@@ -74,4 +88,5 @@ class LiveLists:
             return
         if task.exception() is None:  # also marks a failure as seen (no "never retrieved" warning)
             self._last_good[key] = task.result()
+            self._fresh_until[key] = time.monotonic() + self._fresh_s
             self._quiet_until.pop(key, None)
