@@ -24,12 +24,14 @@ class DialogueMemory:
     """Short-lived per-user state, in memory; a restart forgets it (harmless: users ask again)."""
 
     def __init__(self) -> None:
-        self._states: dict[str, DialogueState] = {}
+        self._states: dict[str, dict[str, DialogueState]] = {}  # user -> "user" or "user/chat" -> state
 
     def get(self, user: str) -> DialogueState:
-        state = self._states.get(user)
+        """The state of ``user`` (or of ``user/chat``: a photo held in one chat)."""
+        states = self._states.setdefault(user.split("/", 1)[0], {})
+        state = states.get(user)
         if state is None or utc_now() - state.at > FORGET_AFTER:
-            state = self._states[user] = DialogueState()
+            state = states[user] = DialogueState()
         return state
 
     def offer(self, user: str, choices: tuple[str, ...]) -> None:
@@ -49,8 +51,7 @@ class DialogueMemory:
 
     def clear(self, user: str) -> None:
         """Forget the user's context, held photos of every chat included."""
-        for key in [k for k in self._states if k == user or k.startswith(f"{user}/")]:
-            del self._states[key]
+        self._states.pop(user, None)
 
     def use_cheapest_next(self, user: str) -> None:
         state = self.get(user)
