@@ -142,8 +142,17 @@ def _milestones(conn: sqlite3.Connection, job_id: str) -> Milestones | None:
     )
 
 
-def get_job(conn: sqlite3.Connection, job_id: str) -> Job | None:
-    return _one(conn.execute("SELECT record FROM jobs WHERE id = ?", (job_id,)))
+def get_job(conn: sqlite3.Connection, job_id: str, *, photos: bool = True) -> Job | None:
+    found = conn.execute("SELECT record FROM jobs WHERE id = ?", (job_id,)).fetchone()
+    if found is None:
+        return None
+    job = Job.model_validate_json(found[0])
+    return _with_photos(conn, job) if photos else job
+
+
+def names_photos(record: str) -> bool:
+    """Whether a stored record holds a photo by digest (its bytes are in ``photos``)."""
+    return '"digest":"' in record
 
 
 def job_by_inbound(conn: sqlite3.Connection, inbound_key: str) -> Job | None:

@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from handlers.budgets import Budget, Charge, Period, Scope, Usage
 from handlers.controls import AuditEntry, Control, ControlKey
-from handlers.jobs import Admission, Job, JobEvent, JobState, Milestones
+from handlers.jobs import FINAL_STATES, Admission, Job, JobEvent, JobState, Milestones
 from handlers.ledger import queries, spending
 from handlers.ledger.errors import LedgerError, ledger_error
 from handlers.ledger.schema import connect
@@ -21,6 +21,7 @@ from handlers.timing import utc_now
 T = TypeVar("T")
 
 DEFAULT_BUSY_TIMEOUT_S = 5.0
+_FINAL = frozenset(state.value for state in FINAL_STATES)
 
 
 class SqliteJobStore:
@@ -31,6 +32,10 @@ class SqliteJobStore:
     provider's create survives the process being killed (see :mod:`handlers.ledger.schema`). A job
     is serialised on the loop when saved, so later changes to it cannot race the write. Every sqlite3
     failure surfaces as :class:`LedgerError` naming the file.
+
+    The process holding the data directory's lock is the only one that writes jobs, so the record of
+    each unfinished job it saved is also kept here (text, never photo bytes): the polls and progress
+    ticks of thousands of running jobs read it without a trip to the worker thread.
 
     A server database implements the same interface with the same tables (``record`` as JSONB) and an
     async driver pool instead of the thread: ``save`` is ``INSERT ... ON CONFLICT (id) DO UPDATE`` after
@@ -44,6 +49,7 @@ class SqliteJobStore:
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger")
         self._conn: sqlite3.Connection | None = None  # touched on the worker thread only
         self._closed = False
+        self._unfinished: dict[str, str] = {}  # job id -> its record as last saved (no photo bytes)
 
     @classmethod
     async def open(cls, path: Path, *, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> SqliteJobStore:
@@ -61,14 +67,33 @@ class SqliteJobStore:
 
     async def admit(self, job: Job, *, max_working: int, charge: Charge | None = None) -> Admission:
         row, milestones, at = queries.JobRow.of(job), Milestones.of(job), utc_now()
-        return await self._run(lambda conn: queries.admit_job(conn, row, milestones, at, max_working, charge))
+        admission = await self._run(
+            lambda conn: queries.admit_job(conn, row, milestones, at, max_working, charge)
+        )
+        if admission.admitted:
+            self._remember(row)
+        return admission
 
     async def save(self, job: Job) -> None:
         row, milestones, at = queries.JobRow.of(job), Milestones.of(job), utc_now()
-        await self._run(lambda conn: queries.write_job(conn, row, milestones, at))
+        try:
+            await self._run(lambda conn: queries.write_job(conn, row, milestones, at))
+        except BaseException:
+            self._unfinished.pop(row.id, None)  # the file decides what was saved
+            raise
+        self._remember(row)  # what is read is what was committed
 
-    async def get(self, job_id: str) -> Job | None:
-        return await self._run(lambda conn: queries.get_job(conn, job_id))
+    async def get(self, job_id: str, *, photos: bool = True) -> Job | None:
+        record = self._unfinished.get(job_id)
+        if record is not None and (not photos or not queries.names_photos(record)):
+            return Job.model_validate_json(record)
+        return await self._run(lambda conn: queries.get_job(conn, job_id, photos=photos))
+
+    def _remember(self, row: queries.JobRow) -> None:
+        if row.finished_at is None and row.state not in _FINAL:
+            self._unfinished[row.id] = row.record
+        else:
+            self._unfinished.pop(row.id, None)
 
     async def by_inbound(self, inbound_key: str) -> Job | None:
         return await self._run(lambda conn: queries.job_by_inbound(conn, inbound_key))
