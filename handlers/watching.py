@@ -15,7 +15,7 @@ from handlers.polling import LATE_CHECK_EVERY_S, late_check_over
 from handlers.reconciling import look_once
 from handlers.remembering import remember_model
 from providers.errors import ErrorKind, ProviderError, TaskLostError, UnexpectedResponseError
-from providers.types import TaskState, TaskStatus
+from providers.types import TaskHandle, TaskState, TaskStatus
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,7 @@ class Watching(JobDesk):
             progress_every_s=job.progress_every_s,
             on_poll=self._background.tracked(self.poll),
             on_progress=self._background.tracked(self.report_progress),
+            elapsed_s=self._timescale.elapsed(job.started_at) if job.started_at else 0.0,
         )
 
     def _watch_late(self, job_id: str) -> None:
@@ -39,14 +40,14 @@ class Watching(JobDesk):
 
     async def _deliver_safely(self, job_id: str) -> None:
         async with self._lock(job_id):
-            job = await self._jobs.get(job_id)
+            job = await self._jobs.get(job_id, photos=False)
             if job is not None and job.state is JobState.SUCCEEDED:
                 await self.deliver_success(job)
 
     async def report_progress(self, job_id: str) -> None:
         """Send ``P = min(95, floor(elapsed / max * 100))``, frozen at 95 % past the estimate."""
         async with self._lock(job_id):
-            job = await self._jobs.get(job_id)
+            job = await self._jobs.get(job_id, photos=False)
             if job is None or job.state is not JobState.RUNNING or job.started_at is None:
                 return
             reply = replies.progress_update(job, self._timescale.elapsed(job.started_at))
@@ -56,36 +57,54 @@ class Watching(JobDesk):
                 await self._jobs.save(job)
 
     async def poll(self, job_id: str) -> None:
-        """One poll tick: finish the job, keep waiting, time out into the late check, or back off."""
+        """One poll tick: finish the job, keep waiting, time out into the late check, or back off.
+
+        The job's lock is not held while the provider answers, so its progress ticks are never late
+        behind a slow poll; the answer is applied to the job as it is then, if it still waits for it.
+        """
         async with self._lock(job_id):
-            job = await self._jobs.get(job_id)
+            job = await self._jobs.get(job_id, photos=False)
             if job is None or job.state not in (JobState.RUNNING, JobState.LATE) or job.handle is None:
                 self._scheduler.forget(job_id)
                 return
             if self._backoff.waiting(job.id):
                 await self._check_deadline(job)
                 return
-            try:
-                status = await self._providers[job.provider].poll(job.handle)
-            except ProviderError as exc:
-                await self._poll_failed(job, exc)
-                return
-            except Exception as exc:  # a bug, or a provider no longer configured: keep the task
-                log.exception("job %s: unexpected error while polling", job.id)
-                await self._poll_failed(job, UnexpectedResponseError(repr(exc), before_task=False))
-                return
-            self._backoff.clear(job.id)
-            had_failures, job.poll_failures = job.poll_failures, 0
-            if status.state is TaskState.SUCCEEDED and status.video_url:
-                await self._succeed(job, status)
-            elif status.state is TaskState.SUCCEEDED:  # "done" without a video is no success
-                log.warning("job %s: the provider reported success without a video", job.id)
-                await self._fail(job, ErrorKind.GENERATION_FAILED)
-            elif status.state is TaskState.FAILED:
-                log.info("job %s: task failed: %s", job.id, status.error_detail)
-                await self._fail(job, status.error_kind or ErrorKind.GENERATION_FAILED)
-            elif not await self._check_deadline(job) and had_failures:
-                await self._jobs.save(job)
+            handle, provider = job.handle, job.provider
+        answer = await self._ask_provider(job_id, provider, handle)
+        async with self._lock(job_id):
+            job = await self._jobs.get(job_id, photos=False)
+            if job is None or job.state not in (JobState.RUNNING, JobState.LATE) or job.handle != handle:
+                return  # it moved on meanwhile (an earlier answer, a cancel)
+            if isinstance(answer, ProviderError):
+                await self._poll_failed(job, answer)
+            else:
+                await self._poll_answered(job, answer)
+
+    async def _ask_provider(
+        self, job_id: str, provider: str, handle: TaskHandle
+    ) -> TaskStatus | ProviderError:
+        try:
+            return await self._providers[provider].poll(handle)
+        except ProviderError as exc:
+            return exc
+        except Exception as exc:  # a bug, or a provider no longer configured: keep the task
+            log.exception("job %s: unexpected error while polling", job_id)
+            return UnexpectedResponseError(repr(exc), before_task=False)
+
+    async def _poll_answered(self, job: Job, status: TaskStatus) -> None:
+        self._backoff.clear(job.id)
+        had_failures, job.poll_failures = job.poll_failures, 0
+        if status.state is TaskState.SUCCEEDED and status.video_url:
+            await self._succeed(job, status)
+        elif status.state is TaskState.SUCCEEDED:  # "done" without a video is no success
+            log.warning("job %s: the provider reported success without a video", job.id)
+            await self._fail(job, ErrorKind.GENERATION_FAILED)
+        elif status.state is TaskState.FAILED:
+            log.info("job %s: task failed: %s", job.id, status.error_detail)
+            await self._fail(job, status.error_kind or ErrorKind.GENERATION_FAILED)
+        elif not await self._check_deadline(job) and had_failures:
+            await self._jobs.save(job)
 
     async def _poll_failed(self, job: Job, exc: ProviderError) -> None:
         """Never the end of a task that exists: back off and ask again, until the deadline and after."""

@@ -9,6 +9,7 @@ import pytest
 from handlers.flow import GenerationFlow
 from handlers.jobs import Step
 from handlers.polling import LATE_CHECK_FOR_S, POLL_BACKOFF_MAX_S
+from handlers.scheduling import Kind
 from handlers.timing import TimeScale
 from providers.errors import ErrorKind
 from providers.sandbox import SandboxProvider
@@ -71,7 +72,7 @@ async def test_a_task_still_running_past_its_deadline_times_out_into_the_late_ch
     assert len(fake.calls("detail")) == 2  # the provider is asked first: it might just have finished
     assert kinds(rig) == [K.NOTICE, K.FAILURE] and reason(ErrorKind.TIMEOUT) in replies(rig)[-1].text
     assert replaced(rig, K.FAILURE) == ["msg-1"]
-    assert {t.id for t in rig.scheduler._scheduler.get_jobs()} == {f"poll:{job.id}"}  # no more progress
+    assert rig.scheduler.timers_of(job.id) == {Kind.POLL}  # no more progress
     clock.advance(LATE_CHECK_FOR_S)
     await rig.flow.poll(job.id)  # the provider keeps results no longer: given up, nothing more said
     job = await stored(rig, job.id)
