@@ -11,15 +11,20 @@ Reading is tolerant: a missing or blank file is empty; a file that is not a JSON
 good file, a user entry that is not an object, or a preference that does not validate, is skipped on read and
 left untouched in the file; an unknown task type is ignored on read and preserved on rewrite.
 
-Every read goes to the file (no cache), so external edits are seen at once. Every write is a
-read-modify-write under an ``asyncio.Lock`` (this process) and an ``flock`` on ``<name>.lock`` (other
-processes), replacing the file atomically. File IO runs in a worker thread.
+The document is kept in memory. A read costs one ``stat``: the file is read again only when it changed
+(its inode, size, mtime or ctime: an edit in place that keeps the size and mtime still moves the
+ctime), so external edits and other processes' writes are seen at once. A change applies to memory at
+once and is written through: changes that arrive while a write is under way are written together in
+the next one, each a read-modify-write under an ``flock`` on ``<name>.lock`` (so no process loses
+another's update), replacing the file atomically. ``set`` and ``reset`` return once their change is
+on disk. File IO runs in a worker thread.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -43,6 +48,7 @@ log = logging.getLogger(__name__)
 
 Document = dict[str, Any]
 Change = Callable[[Document], bool]  # edits the document in place; True when it changed anything
+Stamp = tuple[int, int, int, int] | None  # (inode, size, mtime, ctime) of the file; None if there is none
 T = TypeVar("T")
 
 
@@ -53,15 +59,19 @@ class PreferenceStore:
         self.path = Path(path)
         self.lock_timeout = lock_timeout
         self._lock_path = self.path.with_name(f"{self.path.name}.lock")
-        self._write_lock = asyncio.Lock()
+        self._document: Document | None = None  # None until first read
+        self._stamp: Stamp = None  # the file the document was read from or written to
+        self._unsaved: list[tuple[Change, asyncio.Future[None]]] = []  # applied in memory, not yet on disk
+        self._writer: asyncio.Task[None] | None = None
+        self._reading = asyncio.Lock()
 
     async def get(self, user: str, task_type: TaskType) -> Preference | None:
         """The user's preference for ``task_type``, read fresh from the file; ``None`` if there is none."""
         return (await self.all_for(user)).get(task_type)
 
     async def all_for(self, user: str) -> dict[TaskType, Preference]:
-        """Every valid preference of ``user``, read fresh from the file."""
-        document = await asyncio.to_thread(self._guarded, self._load)
+        """Every valid preference of ``user``, as the file has them now (plus changes being written)."""
+        document = await self._current()
         return self._valid_preferences(document.get(user))
 
     async def set(self, user: str, task_type: TaskType, pref: Preference) -> None:
@@ -104,9 +114,52 @@ class PreferenceStore:
         await self._update(drop)
         return removed
 
+    async def _current(self) -> Document:
+        """The document, read again first if the file changed (one read however many ask at once)."""
+        if self._document is not None and self._guarded(self._file_stamp) == self._stamp:
+            return self._document
+        async with self._reading:
+            if self._document is None or self._guarded(self._file_stamp) != self._stamp:
+                document, stamp = await asyncio.to_thread(self._guarded, self._load_stamped)
+                for change, _ in self._unsaved:  # what this process changed still shows
+                    change(document)
+                self._document, self._stamp = document, stamp
+            return self._document
+
     async def _update(self, change: Change) -> None:
-        async with self._write_lock:
-            await asyncio.to_thread(self._guarded, partial(self._read_modify_write, change))
+        document = await self._current()
+        change(document)
+        saved = asyncio.get_running_loop().create_future()
+        self._unsaved.append((change, saved))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_through(), name="prefs:write")
+        await saved
+
+    async def _write_through(self) -> None:
+        """Write the changes made so far, in batches, until none is left."""
+        written = 0
+        while len(self._unsaved) > written:
+            batch = self._unsaved[written:]
+            try:
+                document, stamp = await asyncio.to_thread(
+                    self._guarded, partial(self._read_modify_write, [change for change, _ in batch])
+                )
+            except PreferenceStoreError as exc:
+                del self._unsaved[: written + len(batch)]
+                written = 0
+                self._document = None  # read the file again: it decides what was saved
+                for _, saved in batch:
+                    if not saved.done():
+                        saved.set_exception(exc)
+                continue
+            written += len(batch)
+            for change, _ in self._unsaved[written:]:  # made while this batch was written
+                change(document)
+            self._document, self._stamp = document, stamp
+            for _, saved in batch:
+                if not saved.done():
+                    saved.set_result(None)
+        del self._unsaved[:written]
 
     def _guarded(self, operation: Callable[[], T]) -> T:
         try:
@@ -114,11 +167,23 @@ class PreferenceStore:
         except OSError as exc:  # includes the lock's TimeoutError
             raise PreferenceStoreError(f"preferences file {self.path}: {exc}") from exc
 
-    def _read_modify_write(self, change: Change) -> None:
+    def _file_stamp(self) -> Stamp:
+        try:
+            stat = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)  # ctime: no one can set it
+
+    def _load_stamped(self) -> tuple[Document, Stamp]:
+        stamp = self._file_stamp()  # before the read: a write in between is seen at the next read
+        return self._load(), stamp
+
+    def _read_modify_write(self, changes: list[Change]) -> tuple[Document, Stamp]:
         with file_lock(self._lock_path, self.lock_timeout):
             document = self._load_locked()
-            if change(document):
+            if any([change(document) for change in changes]):  # every change applies, in order
                 write_atomic(self.path, encode_document(document))
+            return document, self._file_stamp()
 
     def _load(self) -> Document:
         try:
