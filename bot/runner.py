@@ -12,9 +12,7 @@ import time
 from collections.abc import Awaitable, Callable
 from functools import partial
 
-import discord as discord_sdk
-
-from bot.discord_bot import DiscordSettings, load_discord_settings, run_discord
+from bot.discord_bot import DiscordSettings, is_permanent, load_discord_settings, run_discord
 from bot.feishu import FeishuSettings, load_feishu_settings, run_feishu
 from bot.lifecycle import AdapterError, hold_data_dir, or_stop, stop_signals
 from bot.settings import Settings, read_settings
@@ -26,7 +24,10 @@ log = logging.getLogger(__name__)
 
 FIRST_RETRY_S, MAX_RETRY_S = 1.0, 60.0
 STEADY_AFTER_S = 120.0  # an adapter that ran this long before failing starts again at once
-PERMANENT: tuple[type[BaseException], ...] = (discord_sdk.LoginFailure,)
+
+
+def _never(_: BaseException) -> bool:
+    return False
 
 
 async def run_bot(settings: Settings) -> int:
@@ -60,7 +61,9 @@ async def _serve(
         adapters.append(asyncio.create_task(supervised("feishu", start_feishu), name="feishu"))
     if discord.configured:
         start_discord = partial(run_discord, app, discord, web)
-        adapters.append(asyncio.create_task(supervised("discord", start_discord, PERMANENT), name="discord"))
+        adapters.append(
+            asyncio.create_task(supervised("discord", start_discord, is_permanent), name="discord")
+        )
     try:
         failed = await or_stop(asyncio.wait(adapters, return_when=asyncio.FIRST_EXCEPTION), stopped)
         if failed is None:
@@ -80,7 +83,7 @@ async def _serve(
 
 
 async def supervised(
-    name: str, start: Callable[[], Awaitable[None]], permanent: tuple[type[BaseException], ...] = ()
+    name: str, start: Callable[[], Awaitable[None]], permanent: Callable[[BaseException], bool] = _never
 ) -> None:
     """Keep one adapter running: after a failure it starts again in 1, 2, 4 … 60 s (back to 1 s once
     it ran a while). ``permanent`` failures (a refused token) are raised: no retry can fix them."""
@@ -90,9 +93,9 @@ async def supervised(
         try:
             await start()
             raise RuntimeError("the adapter returned")  # adapters serve until cancelled
-        except permanent:
-            raise
         except Exception as exc:
+            if permanent(exc):
+                raise
             if time.monotonic() - began > STEADY_AFTER_S:
                 delay = FIRST_RETRY_S
             log.error("%s stopped (%s); starting it again in %.0f s", name, _one_line(exc), delay)

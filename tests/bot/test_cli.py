@@ -138,3 +138,10 @@ def test_the_cli_loads_no_chat_platform_sdk_until_a_command_needs_it() -> None:
     code = "import sys, bot.cli; print(sorted(m for m in ('discord', 'lark_oapi') if m in sys.modules))"
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert found.stdout.strip() == "[]"
+
+
+def test_run_loads_the_platform_sdks_only_on_worker_threads_once_serving() -> None:
+    """``videobot run``'s own modules import neither SDK: each adapter loads its own off the event loop."""
+    code = "import sys, bot.runner; print(sorted(m for m in ('discord', 'lark_oapi') if m in sys.modules))"
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "[]"
