@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 from providers.base import VideoProvider
 from providers.errors import ProviderError
-from providers.live_lists import LIST_DEADLINE_S, Answer, LiveLists
+from providers.live_lists import FRESH_S, LIST_DEADLINE_S, Answer, LiveLists
 from providers.routing import (
     URL_ONLY_PROVIDERS,
     ModelOffer,
@@ -128,6 +128,7 @@ class Catalogue:
         strategy: Strategy = Strategy.OPTIMAL,
         pin: str | None = None,
         list_deadline_s: float = LIST_DEADLINE_S,
+        list_fresh_s: float = FRESH_S,
     ) -> None:
         if not providers:
             raise ValueError("a catalogue needs at least one provider")
@@ -142,7 +143,9 @@ class Catalogue:
             if not getattr(self._by_name.get(name), "takes_image_bytes", False)
         )
         self._specs = {spec.key: spec for spec in specs}
-        self._lists = LiveLists(deadline_s=list_deadline_s)  # one slow provider delays no one
+        self._lists = LiveLists(
+            deadline_s=list_deadline_s, fresh_s=list_fresh_s
+        )  # one slow provider delays no one
         self._built: dict[
             tuple[TaskType, Strategy, str | None], tuple[tuple[Answer, ...], list[CatalogueEntry]]
         ]

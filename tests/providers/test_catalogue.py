@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
@@ -332,3 +333,16 @@ def test_a_spec_without_its_own_ids_for_a_provider_uses_the_seeds() -> None:
     spec: ModelSpec = SPECS_BY_KEY["kling-o1"]
     assert spec.ids_for("sandbox") == spec.ids_for("ima") == spec.ids
     assert SPECS_BY_KEY["wan-2.6"].ids_for("mediaio")[T2V] == ModelRef(model_id="t2v-wan-v2-6")
+
+
+async def test_the_catalogue_is_built_once_per_set_of_lists(tmp_path: Path) -> None:
+    sandbox = SandboxProvider(output_dir=tmp_path)
+    catalogue = Catalogue([sandbox], list_fresh_s=0.05)
+    first = await catalogue.entries(TaskType.TEXT_TO_VIDEO)
+    again = await catalogue.entries(TaskType.TEXT_TO_VIDEO)
+    assert again == first and all(a is b for a, b in zip(again, first, strict=True))  # not rebuilt
+    assert await catalogue.entries(TaskType.TEXT_TO_VIDEO, strategy=Strategy.CHEAPEST) == first  # own build
+    await asyncio.sleep(0.06)
+    rebuilt = await catalogue.entries(TaskType.TEXT_TO_VIDEO)
+    assert rebuilt == first and rebuilt[0] is not first[0]  # a new list: built again
+    await catalogue.aclose()

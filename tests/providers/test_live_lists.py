@@ -81,3 +81,14 @@ async def test_a_silent_provider_among_others_holds_up_no_video(tmp_path: Path) 
                 await user.settle(15)
             (job,) = await app.jobs.recent(user_key="cli:ann")
     assert job.state is JobState.DELIVERED and job.provider == "ima" and len(fakes["ima"].tasks) == 1
+
+
+async def test_a_fresh_list_is_served_without_asking_again(tmp_path: Path) -> None:
+    lists, provider = LiveLists(fresh_s=0.05), GatedSandbox(tmp_path)
+    provider.gate.set()
+    first = await lists.get(provider, T2V)
+    assert await lists.get(provider, T2V) is first and provider.asked == 1
+    await asyncio.sleep(0.06)
+    await lists.get(provider, T2V)
+    assert provider.asked == 2  # asked again once the list is no longer fresh
+    await lists.aclose()

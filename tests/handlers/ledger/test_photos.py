@@ -55,3 +55,27 @@ async def test_a_photo_goes_with_the_last_job_that_used_it(tmp_path: Path) -> No
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT count(*) FROM photos").fetchone() == (0,)
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+async def test_ticks_read_a_running_image_job_without_its_photo_and_saving_it_keeps_the_photo(
+    tmp_path: Path,
+) -> None:
+    store = await SqliteJobStore.open(tmp_path / "jobs.db")
+    try:
+        job = make_job(1, images=(ImageInput(data=PHOTO, content_type="image/png"),))
+        await store.add(job)
+        light = await store.get(job.id, photos=False)  # what a poll or a progress tick reads
+        assert light is not None and light.request.images[0].data is None
+        assert light.request.images[0].digest == job.request.images[0].digest
+        light.advance(JobState.QUOTED)
+        await store.save(light)  # saved without the bytes: the photo stays where it is
+        full = await store.get(job.id)  # what the create reads
+        assert full is not None and full.state is JobState.QUOTED and full.request.images[0].data == PHOTO
+    finally:
+        await store.close()
+    reopened = await SqliteJobStore.open(tmp_path / "jobs.db")  # the file, not the memory, agrees
+    try:
+        again = await reopened.get(job.id)
+        assert again is not None and again.state is JobState.QUOTED and again.request.images[0].data == PHOTO
+    finally:
+        await reopened.close()

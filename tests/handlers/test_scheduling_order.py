@@ -1,0 +1,117 @@
+"""The one timer over a heap: ticks come in due order, keep each job's phase, never burst after a
+stall, and thousands of jobs share it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+
+from handlers.scheduling import JobScheduler
+from handlers.timing import TimeScale
+
+SCALE = 0.001  # 1 virtual second = 1 ms
+
+
+@pytest.fixture
+async def scheduler() -> AsyncIterator[JobScheduler]:
+    scheduler = JobScheduler(TimeScale(SCALE))
+    scheduler.start()
+    try:
+        yield scheduler
+    finally:
+        scheduler.shutdown()
+
+
+async def idle(job_id: str) -> None:
+    return None
+
+
+async def test_ticks_come_in_the_order_they_are_due(scheduler: JobScheduler) -> None:
+    order: list[str] = []
+
+    async def tick(job_id: str) -> None:
+        order.append(job_id)
+
+    for job_id, every_s in (("c", 90), ("a", 30), ("b", 60)):  # due at 30, 60 and 90 ms
+        scheduler.watch(job_id, poll_every_s=every_s, progress_every_s=10_000, on_poll=tick, on_progress=idle)
+    await asyncio.sleep(0.1)
+    assert order[:3] == ["a", "b", "a"] or order[:3] == ["a", "a", "b"]  # 60 ms: a and b both due
+    assert order.index("c") > order.index("b")
+
+
+async def test_progress_keeps_the_phase_of_the_jobs_start(scheduler: JobScheduler) -> None:
+    fired: list[float] = []
+
+    async def progress(job_id: str) -> None:
+        fired.append(asyncio.get_running_loop().time())
+
+    began = asyncio.get_running_loop().time()
+    # the job started 80 virtual s ago (a slow create, a restart): its next update is due at 100 s
+    scheduler.watch(
+        "job_a", poll_every_s=10_000, progress_every_s=100, on_poll=idle, on_progress=progress, elapsed_s=80
+    )
+    await asyncio.sleep(0.15)
+    assert fired, "no progress tick"
+    assert 0.015 <= fired[0] - began < 0.07  # about 20 ms, not a whole 100 ms interval
+
+
+async def test_a_stalled_loop_skips_missed_ticks_instead_of_bursting(scheduler: JobScheduler) -> None:
+    ticks: list[float] = []
+
+    async def tick(job_id: str) -> None:
+        ticks.append(asyncio.get_running_loop().time())
+
+    scheduler.watch("job_a", poll_every_s=10, progress_every_s=10_000, on_poll=tick, on_progress=idle)
+    await asyncio.sleep(0.03)
+    time.sleep(0.2)  # the loop is blocked for 20 intervals
+    stalled = len(ticks)
+    await asyncio.sleep(0.035)
+    assert len(ticks) - stalled <= 5  # one catch-up tick, then the usual pace: no burst of 20
+
+
+async def test_two_thousand_jobs_share_one_timer(scheduler: JobScheduler) -> None:
+    seen: set[str] = set()
+
+    async def tick(job_id: str) -> None:
+        seen.add(job_id)
+
+    for number in range(2000):
+        scheduler.watch(f"job_{number}", poll_every_s=20, progress_every_s=50, on_poll=tick, on_progress=tick)
+    await asyncio.sleep(0.3)
+    assert len(seen) == 2000 and len(scheduler.watched()) == 2000
+    for number in range(2000):
+        scheduler.forget(f"job_{number}")
+    assert scheduler.watched() == set()
+
+
+async def test_a_tick_that_raises_is_logged_and_the_timer_goes_on(
+    scheduler: JobScheduler, caplog: pytest.LogCaptureFixture
+) -> None:
+    calls = 0
+
+    async def broken(job_id: str) -> None:
+        nonlocal calls
+        calls += 1
+        raise RuntimeError("a bug")
+
+    scheduler.watch("job_a", poll_every_s=10, progress_every_s=10_000, on_poll=broken, on_progress=idle)
+    with caplog.at_level(logging.ERROR):
+        await asyncio.sleep(0.08)
+    assert calls >= 3
+    assert "job_a: a timer tick failed" in caplog.text
+
+
+async def test_a_tick_already_running_is_skipped_and_counted(scheduler: JobScheduler) -> None:
+    release = asyncio.Event()
+
+    async def stuck(job_id: str) -> None:
+        await release.wait()
+
+    scheduler.watch("job_a", poll_every_s=10, progress_every_s=10_000, on_poll=stuck, on_progress=idle)
+    await asyncio.sleep(0.06)
+    assert scheduler.skipped >= 3
+    release.set()
