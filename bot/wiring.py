@@ -72,6 +72,7 @@ class App:
             log.info("pruned %d finished jobs", removed)
 
     def start(self) -> None:
+        self.catalogue.warm()
         self.scheduler.start()
         self.scheduler.every("prune", PRUNE_EVERY_S, self.prune)
         self.scheduler.every("access", ACCESS_REFRESH_S, self.refresh_access)

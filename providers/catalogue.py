@@ -204,6 +204,13 @@ class Catalogue:
             raise failures[0]  # nothing offered because no provider answered: say why
         return found
 
+    def warm(self) -> None:
+        """Start asking every provider for every list now (at start), so the first people to ask wait
+        for nobody: a provider that does not answer has used up its deadline before they come."""
+        for provider in self.providers:
+            for task_type in TaskType:
+                self._lists.begin(provider, task_type)
+
     async def _live(self, provider: VideoProvider, task_type: TaskType) -> Answer:
         return await self._lists.get(provider, task_type)
 

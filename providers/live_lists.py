@@ -27,6 +27,7 @@ FRESH_S = 30.0
 
 Key = tuple[str, TaskType]
 Answer = list[LiveModel] | ProviderError
+Asking = tuple[asyncio.Task[list[LiveModel]], float]  # a list being asked for, and since when (monotonic)
 
 
 class LiveLists:
@@ -43,24 +44,31 @@ class LiveLists:
         self._retry_after_s = retry_after_s
         self._fresh_s = fresh_s
         self._fresh_until: dict[Key, float] = {}
-        self._asking: dict[Key, asyncio.Task[list[LiveModel]]] = {}
+        self._asking: dict[Key, Asking] = {}
         self._last_good: dict[Key, list[LiveModel]] = {}
         self._quiet_until: dict[Key, float] = {}
 
+    def begin(self, provider: VideoProvider, task_type: TaskType) -> None:
+        """Start asking for ``provider``'s list now unless it is fresh or already asked for (at start)."""
+        key = (provider.name, task_type)
+        if time.monotonic() >= self._fresh_until.get(key, 0.0) and key not in self._asking:
+            self._ask(provider, task_type)
+
     async def get(self, provider: VideoProvider, task_type: TaskType) -> Answer:
-        """``provider``'s list for ``task_type``, its last good one, or why there is none."""
+        """``provider``'s list for ``task_type``, its last good one, or why there is none.
+
+        The deadline counts from when the list was first asked for, so nobody waits longer than that
+        for an ask already under way (e.g. the one :meth:`begin` made at start).
+        """
         key = (provider.name, task_type)
         if time.monotonic() < self._fresh_until.get(key, 0.0):
             return self._last_good[key]
-        task = self._asking.get(key)
-        if task is None:
-            task = asyncio.create_task(provider.list_models(task_type), name=f"models:{provider.name}")
-            self._asking[key] = task
-            task.add_done_callback(lambda done: self._settle(key, done))
+        task, began = self._asking.get(key) or self._ask(provider, task_type)
         if time.monotonic() < self._quiet_until.get(key, 0.0) and not task.done():
             return self._stand_in(key, "still not answering")
         try:
-            models = await asyncio.wait_for(asyncio.shield(task), self._deadline_s)
+            left_s = max(0.0, began + self._deadline_s - time.monotonic())
+            models = await asyncio.wait_for(asyncio.shield(task), left_s)
         except TimeoutError:
             self._quiet_until[key] = time.monotonic() + self._retry_after_s
             log.warning("model list of %s: no answer within %.0f s", provider.name, self._deadline_s)
@@ -70,9 +78,18 @@ class LiveLists:
             return self._last_good.get(key, exc)
         return models
 
+    def _ask(
+        self, provider: VideoProvider, task_type: TaskType
+    ) -> tuple[asyncio.Task[list[LiveModel]], float]:
+        key = (provider.name, task_type)
+        task = asyncio.create_task(provider.list_models(task_type), name=f"models:{provider.name}")
+        self._asking[key] = (task, time.monotonic())
+        task.add_done_callback(lambda done: self._settle(key, done))
+        return self._asking[key]
+
     async def aclose(self) -> None:
         """Stop the lists still being asked for (at shutdown, before the clients close)."""
-        tasks = list(self._asking.values())
+        tasks = [task for task, _ in self._asking.values()]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -82,7 +99,7 @@ class LiveLists:
         return stale if stale is not None else UnavailableError(f"model list of {key[0]}: {why}")
 
     def _settle(self, key: Key, task: asyncio.Task[list[LiveModel]]) -> None:
-        if self._asking.get(key) is task:
+        if self._asking.get(key, (None, 0.0))[0] is task:
             del self._asking[key]
         if task.cancelled():
             return

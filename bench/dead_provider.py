@@ -1,0 +1,57 @@
+"""One dead provider among five: how long people wait for a pre-notification of a model others serve.
+
+Four fakes answer (IMA, Media.io, AIVideoMaker, MythIQ) and AI Media Studio accepts connections and
+never answers; it comes first in the provider order, as bad as it gets. Users ask for the default
+model (served by IMA) at RATE messages a second for SECONDS; printed are the inbound-to-notice p50,
+p99 and worst case, the first message included (it meets the dead provider's list deadline). Prints
+figures; asserts nothing. Run: ``.venv/bin/python bench/dead_provider.py [RATE SECONDS]`` (default 10 10).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.load import FREE, TimedChannel, send_messages
+from tests.bot.test_chat_providers import providers
+from tests.providers.test_live_lists import silent_server
+from tests.support import running_app
+
+ALIVE = ("ima", "mediaio", "aivideomaker", "mythiq")
+
+
+async def main(rate: int, seconds: int) -> None:
+    logging.disable(logging.CRITICAL)
+    with tempfile.TemporaryDirectory() as folder:
+        async with providers(*ALIVE) as (_, env), silent_server() as dead:
+            settings = {**env, "AIMS_API_KEY": "aims_test_key", "AIMS_BASE_URL": dead}
+            settings["VIDEOBOT_PROVIDER_ORDER"] = "aims," + ",".join(ALIVE)
+            async with running_app(Path(folder), **FREE, **settings) as (app, _):
+                channel = TimedChannel()
+                app.outbox.register("load", channel)
+                sent, _handling = await send_messages(app, rate, seconds)
+                deadline = time.monotonic() + 30
+                while len(channel.notices) < len(sent) and time.monotonic() < deadline:
+                    await asyncio.sleep(0.05)
+    waits = sorted(
+        (channel.notices[user] - at) * 1000 for user, at in sent.items() if user in channel.notices
+    )
+    p50, p99 = statistics.quantiles(waits, n=100)[49], statistics.quantiles(waits, n=100)[98]
+    print(f"one dead provider of five (AI Media Studio first in the order), {rate} msg/s for {seconds} s:")
+    print(
+        f"  pre-notifications {len(waits)}/{len(sent)}; inbound -> notice p50 {p50:.0f} ms, p99 {p99:.0f} ms, "
+        f"worst {waits[-1]:.0f} ms (the first message waits out the dead one's {3:.0f} s list deadline)"
+    )
+
+
+if __name__ == "__main__":
+    args = [int(a) for a in sys.argv[1:3]]
+    rate, seconds = (args + [10, 10][len(args) :])[:2]
+    asyncio.run(main(rate, seconds))
