@@ -28,7 +28,12 @@ typecheck: $(STAMP)
 check: lint typecheck test
 
 bench: $(STAMP)
-	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
+	$(BIN)/python bench/ledger.py
+	$(BIN)/python bench/provider_requests.py
+	$(BIN)/python bench/start.py
+	$(BIN)/python bench/dead_provider.py
+	$(BIN)/python bench/load.py 200 60 35
+	$(BIN)/python bench/load.py 200 50 35
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

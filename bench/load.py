@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import resource
 import statistics
 import sys
 import tempfile
@@ -26,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.remote_fake import remote_fake
 from bot.wiring import App
 from handlers.inbound import ChatRef, InboundMessage
+from handlers.jobs import JobState
 from messages.reply import Reply, ReplyKind
 from tests.fakes.ima_tasks import Timings
 from tests.support import running_app
@@ -124,13 +126,15 @@ async def phase_two(app: App, channel: TimedChannel, lags: list[float], hold: in
     before, held = len(channel.progress), time.monotonic()
     await asyncio.sleep(hold)
     running = len(await app.jobs.active())
+    failed = len(await app.jobs.recent(state=JobState.FAILED, limit=1_000_000))
     made = len(channel.progress) - before
     due = sum(_due(start, held, held + hold) for start in channel.started.values())
     late = _lateness(channel, since=held)
-    print(f"phase 2: {running} jobs in flight for {hold} s:")
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"phase 2: {running} jobs in flight for {hold} s ({failed} failed):")
     print(
         f"  progress updates sent {made}, due about {due}; lateness p99 {p(late, 99):.0f} ms; "
-        f"loop lag p99 {p([lag * 1000 for lag in lags], 99):.0f} ms"
+        f"loop lag p99 {p([lag * 1000 for lag in lags], 99):.0f} ms; peak RSS {rss_mb:.0f} MB"
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import statistics
-from collections.abc import AsyncIterator
 
 import pytest
 
@@ -26,16 +25,6 @@ class Ticks:
 
     def of(self, job_id: str) -> list[float]:
         return [at for called, at in self.calls if called == job_id]
-
-
-@pytest.fixture
-async def scheduler() -> AsyncIterator[JobScheduler]:
-    scheduler = JobScheduler(TimeScale(SCALE))
-    scheduler.start()
-    try:
-        yield scheduler
-    finally:
-        scheduler.shutdown()
 
 
 def gaps(times: list[float]) -> list[float]:

@@ -6,24 +6,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator
 
 import pytest
 
 from handlers.scheduling import JobScheduler
-from handlers.timing import TimeScale
-
-SCALE = 0.001  # 1 virtual second = 1 ms
-
-
-@pytest.fixture
-async def scheduler() -> AsyncIterator[JobScheduler]:
-    scheduler = JobScheduler(TimeScale(SCALE))
-    scheduler.start()
-    try:
-        yield scheduler
-    finally:
-        scheduler.shutdown()
 
 
 async def idle(job_id: str) -> None:
