@@ -32,8 +32,9 @@ bench: $(STAMP)
 	$(BIN)/python bench/provider_requests.py
 	$(BIN)/python bench/start.py
 	$(BIN)/python bench/dead_provider.py
-	$(BIN)/python bench/load.py 200 60 35
+	$(BIN)/python bench/load.py 200 10 35
 	$(BIN)/python bench/load.py 200 50 35
+	$(BIN)/python bench/load.py 200 60 5 2000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

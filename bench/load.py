@@ -6,8 +6,9 @@ sends RATE messages a second for SECONDS, each from its own user, and prints the
 message's arrival to its pre-notification (p50, p99), the CPU it cost and the event loop's lag.
 Phase 2 then holds every job in flight for HOLD seconds (the fake's tasks take longer than that) and
 prints progress updates sent against those due, their lateness and the loop's lag. Prints figures;
-asserts nothing. Run: ``.venv/bin/python bench/load.py [RATE SECONDS HOLD]`` (default 50 10 20; the
-issue's goals are 200 msg/s for 60 s, 2,000 jobs in flight).
+asserts nothing. Run: ``.venv/bin/python bench/load.py [RATE SECONDS HOLD [USERS]]`` (default 50 10 20,
+each message from its own user; ``200 10 35`` holds 2,000 jobs in flight, ``200 50 35`` 10,000, and
+``200 60 5 2000`` is 200 msg/s for 60 s from 2,000 users).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ FREE: dict[str, Any] = {  # the load is what is measured, not the spending guard
     "VIDEOBOT_BUDGET_CHAT_MONTHLY": "none",
     "VIDEOBOT_BUDGET_PER_JOB": "none",
     "VIDEOBOT_CONFIRM_ABOVE": "none",
+    "VIDEOBOT_MAX_JOBS_PER_USER": "100",  # users send several messages when USERS is given
     "VIDEOBOT_LOG_LEVEL": "ERROR",
 }
 TICK_S = 0.01  # the loop-lag probe's sleep
@@ -48,7 +50,7 @@ class TimedChannel:
     """A chat platform that notes when each reply arrives (and answers at once)."""
 
     def __init__(self) -> None:
-        self.notices: dict[str, float] = {}  # user -> when the pre-notification came
+        self.notices: dict[str, float] = {}  # chat (one per message) -> when the pre-notification came
         self.started: dict[str, float] = {}  # job id -> when its pre-notification came
         self.progress: list[tuple[str, float]] = []  # (job id, when)
         self.count = 0
@@ -56,7 +58,7 @@ class TimedChannel:
     async def send(self, chat: ChatRef, reply: Reply, *, replace: str | None = None) -> str | None:
         now = time.monotonic()
         if reply.kind is ReplyKind.NOTICE:
-            self.notices.setdefault(chat.user_id, now)
+            self.notices.setdefault(chat.chat_id, now)
             self.started.setdefault(reply.job_id or "", now)
         elif reply.kind is ReplyKind.PROGRESS and reply.job_id:
             self.progress.append((reply.job_id, now))
@@ -76,18 +78,19 @@ def p(values: list[float], q: int) -> float:
 
 
 async def send_messages(
-    app: App, rate: int, seconds: int
+    app: App, rate: int, seconds: int, users: int | None = None
 ) -> tuple[dict[str, float], set[asyncio.Task[None]]]:
-    """RATE messages a second for SECONDS, each from its own user; when each was sent."""
+    """RATE messages a second for SECONDS from ``users`` users in turn (default: each its own), each
+    in its own chat; when each was sent, by chat."""
     sent: dict[str, float] = {}
     handling: set[asyncio.Task[None]] = set()
     began = time.monotonic()
     for number in range(rate * seconds):
         await asyncio.sleep(max(0.0, began + number / rate - time.monotonic()))
-        user = f"u{number}"
-        chat = ChatRef(platform="load", chat_id=user, user_id=user, lang="en")
+        user, chat_id = f"u{number % users if users else number}", f"c{number}"
+        chat = ChatRef(platform="load", chat_id=chat_id, user_id=user, lang="en")
         message = InboundMessage(chat=chat, message_id=f"m{number}", text="make a video of a kite")
-        sent[user] = time.monotonic()
+        sent[chat_id] = time.monotonic()
         task = asyncio.create_task(app.conversation.handle(message))
         handling.add(task)
         task.add_done_callback(handling.discard)
@@ -102,18 +105,20 @@ async def warm_up(app: App, channel: TimedChannel) -> None:
         await asyncio.sleep(0.01)
 
 
-async def phase_one(app: App, channel: TimedChannel, lags: list[float], rate: int, seconds: int) -> None:
+async def phase_one(
+    app: App, channel: TimedChannel, lags: list[float], rate: int, seconds: int, users: int | None
+) -> None:
     total = rate * seconds
     await warm_up(app, channel)
     lags.clear()
     cpu_before = time.process_time()
-    sent, _handling = await send_messages(app, rate, seconds)
+    sent, _handling = await send_messages(app, rate, seconds, users)
     deadline = time.monotonic() + 60
     while len(channel.notices) < total + 1 and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
     cpu_ms = (time.process_time() - cpu_before) * 1000 / total
     waits = [(channel.notices[u] - t) * 1000 for u, t in sent.items() if u in channel.notices]
-    print(f"phase 1: {rate} msg/s for {seconds} s from {total} users (real IMA client, fake IMA):")
+    print(f"phase 1: {rate} msg/s for {seconds} s from {users or total} users (real IMA client, fake IMA):")
     print(
         f"  pre-notifications {len(waits)}/{total}; inbound -> notice p50 {p(waits, 50):.0f} ms, "
         f"p99 {p(waits, 99):.0f} ms; CPU {cpu_ms:.1f} ms per message; "
@@ -138,7 +143,7 @@ async def phase_two(app: App, channel: TimedChannel, lags: list[float], hold: in
     )
 
 
-async def main(rate: int, seconds: int, hold: int) -> None:
+async def main(rate: int, seconds: int, hold: int, users: int | None = None) -> None:
     logging.disable(logging.CRITICAL)  # the figures are the output (a shutdown cancels ticks)
     with tempfile.TemporaryDirectory() as folder:
         timings = Timings(queued_s=1.0, processing_s=seconds + hold + 60, empty_url_s=0)
@@ -149,7 +154,7 @@ async def main(rate: int, seconds: int, hold: int) -> None:
                 lags: list[float] = []
                 stop = asyncio.Event()
                 probe = asyncio.create_task(loop_lag(lags, stop))
-                await phase_one(app, channel, lags, rate, seconds)
+                await phase_one(app, channel, lags, rate, seconds, users)
                 await phase_two(app, channel, lags, hold)
                 stop.set()
                 await probe
@@ -174,6 +179,6 @@ def _lateness(channel: TimedChannel, since: float) -> list[float]:
 
 
 if __name__ == "__main__":
-    args = [int(a) for a in sys.argv[1:4]]
+    args = [int(a) for a in sys.argv[1:5]]
     rate, seconds, hold = (args + [50, 10, 20][len(args) :])[:3]
-    asyncio.run(main(rate, seconds, hold))
+    asyncio.run(main(rate, seconds, hold, args[3] if len(args) > 3 else None))
