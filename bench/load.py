@@ -20,6 +20,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -130,13 +131,16 @@ async def phase_two(app: App, channel: TimedChannel, lags: list[float], hold: in
     lags.clear()
     before, held = len(channel.progress), time.monotonic()
     await asyncio.sleep(hold)
+    made = len(channel.progress) - before  # before the ledger is asked (updates go on meanwhile)
     running = len(await app.jobs.active())
-    failed = len(await app.jobs.recent(state=JobState.FAILED, limit=1_000_000))
-    made = len(channel.progress) - before
+    failures = Counter(
+        str(job.error_kind) for job in await app.jobs.recent(state=JobState.FAILED, limit=1_000_000)
+    )
+    failed = ", ".join(f"{count} {kind}" for kind, count in failures.most_common()) or "none"
     due = sum(_due(start, held, held + hold) for start in channel.started.values())
     late = _lateness(channel, since=held)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"phase 2: {running} jobs in flight for {hold} s ({failed} failed):")
+    print(f"phase 2: {running} jobs in flight for {hold} s (failed: {failed}):")
     print(
         f"  progress updates sent {made}, due about {due}; lateness p99 {p(late, 99):.0f} ms; "
         f"loop lag p99 {p([lag * 1000 for lag in lags], 99):.0f} ms; peak RSS {rss_mb:.0f} MB"

@@ -133,7 +133,21 @@ def _owner_only(path: Path) -> None:
 
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[None]:
-    """One write transaction, taking the write lock up front (no deadlock between readers upgrading)."""
+    """One write transaction, taking the write lock up front (no deadlock between readers upgrading).
+
+    Inside a transaction already (a batch of calls, :mod:`handlers.ledger.batches`) it is a savepoint:
+    all or nothing still, committed with the batch.
+    """
+    if conn.in_transaction:
+        conn.execute("SAVEPOINT inner")
+        try:
+            yield
+        except BaseException:
+            conn.execute("ROLLBACK TO inner")
+            conn.execute("RELEASE inner")
+            raise
+        conn.execute("RELEASE inner")
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield

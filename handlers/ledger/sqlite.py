@@ -14,6 +14,7 @@ from handlers.budgets import Budget, Charge, Period, Scope, Usage
 from handlers.controls import AuditEntry, Control, ControlKey
 from handlers.jobs import FINAL_STATES, Admission, Job, JobEvent, JobState, Milestones
 from handlers.ledger import queries, spending
+from handlers.ledger.batches import Batcher, Outcome, Work, run_together
 from handlers.ledger.errors import LedgerError, ledger_error
 from handlers.ledger.schema import connect
 from handlers.timing import utc_now
@@ -49,6 +50,7 @@ class SqliteJobStore:
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger")
         self._conn: sqlite3.Connection | None = None  # touched on the worker thread only
         self._closed = False
+        self._batches = Batcher(self._worker, self._on_worker)
         self._unfinished: dict[str, str] = {}  # job id -> its record as last saved (no photo bytes)
 
     @classmethod
@@ -142,21 +144,31 @@ class SqliteJobStore:
         if self._closed:
             return
         self._closed = True
+        await self._batches.idle()
         await asyncio.get_running_loop().run_in_executor(self._worker, self._disconnect)
         self._worker.shutdown()
 
     async def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
         if self._closed:
             raise LedgerError(self.path, "is closed")
-        return await asyncio.get_running_loop().run_in_executor(self._worker, self._on_worker, work)
+        result: T = await self._batches.call(work)
+        return result
 
-    def _on_worker(self, work: Callable[[sqlite3.Connection], T]) -> T:
+    def _on_worker(self, works: list[Work]) -> list[Outcome]:
         try:
             if self._conn is None:
                 self._conn = connect(self.path, busy_timeout_s=self._busy_timeout_s)
-            return work(self._conn)
+            outcomes = run_together(self._conn, works)
         except sqlite3.Error as exc:
             raise ledger_error(self.path, exc, busy_timeout_s=self._busy_timeout_s) from exc
+        return [self._as_ledger_error(outcome) for outcome in outcomes]
+
+    def _as_ledger_error(self, outcome: Outcome) -> Outcome:
+        if not isinstance(outcome.error, sqlite3.Error):
+            return outcome
+        error = ledger_error(self.path, outcome.error, busy_timeout_s=self._busy_timeout_s)
+        error.__cause__ = outcome.error
+        return Outcome(error=error)
 
     def _disconnect(self) -> None:
         if self._conn is not None:
