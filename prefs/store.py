@@ -66,7 +66,7 @@ class PreferenceStore:
         self._reading = asyncio.Lock()
 
     async def get(self, user: str, task_type: TaskType) -> Preference | None:
-        """The user's preference for ``task_type``, read fresh from the file; ``None`` if there is none."""
+        """The user's preference for ``task_type`` as the file has it now; ``None`` if there is none."""
         return (await self.all_for(user)).get(task_type)
 
     async def all_for(self, user: str) -> dict[TaskType, Preference]:
@@ -137,29 +137,26 @@ class PreferenceStore:
 
     async def _write_through(self) -> None:
         """Write the changes made so far, in batches, until none is left."""
-        written = 0
-        while len(self._unsaved) > written:
-            batch = self._unsaved[written:]
+        while self._unsaved:
+            batch = list(self._unsaved)
             try:
                 document, stamp = await asyncio.to_thread(
                     self._guarded, partial(self._read_modify_write, [change for change, _ in batch])
                 )
             except PreferenceStoreError as exc:
-                del self._unsaved[: written + len(batch)]
-                written = 0
+                del self._unsaved[: len(batch)]
                 self._document = None  # read the file again: it decides what was saved
                 for _, saved in batch:
                     if not saved.done():
                         saved.set_exception(exc)
                 continue
-            written += len(batch)
-            for change, _ in self._unsaved[written:]:  # made while this batch was written
+            del self._unsaved[: len(batch)]
+            for change, _ in self._unsaved:  # made while this batch was written
                 change(document)
             self._document, self._stamp = document, stamp
             for _, saved in batch:
                 if not saved.done():
                     saved.set_result(None)
-        del self._unsaved[:written]
 
     def _guarded(self, operation: Callable[[], T]) -> T:
         try:
