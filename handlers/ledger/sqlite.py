@@ -28,7 +28,8 @@ _FINAL = frozenset(state.value for state in FINAL_STATES)
 class SqliteJobStore:
     """A :class:`~handlers.jobs.JobStore` in one SQLite file (WAL, ``synchronous=NORMAL``).
 
-    One connection, owned by one worker thread: calls queue there in order and never block the event loop.
+    One connection, owned by one worker thread: calls queue there in order and never block the event loop;
+    calls that arrive together go as one batch, one commit (:mod:`handlers.ledger.batches`).
     Every write is one transaction, committed before the call returns, so a job recorded before the
     provider's create survives the process being killed (see :mod:`handlers.ledger.schema`). A job
     is serialised on the loop when saved, so later changes to it cannot race the write. Every sqlite3
