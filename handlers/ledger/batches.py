@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 Work = Callable[[sqlite3.Connection], Any]
-MAX_BATCH = 256  # calls per transaction: the write lock is never held for long
+MAX_BATCH = 64  # calls per transaction: the write lock is held briefly, answers come in small bursts
 
 
 @dataclass(frozen=True)
