@@ -31,11 +31,12 @@ class BoundedClient(httpx.AsyncClient):
         self.max_in_flight = max_in_flight
         self._slots = asyncio.Semaphore(max_in_flight)
         self._waiting = 0
+        self._in_flight = 0
 
     @property
     def in_flight(self) -> int:
         """Requests holding a slot now."""
-        return self.max_in_flight - self._slots._value
+        return self._in_flight
 
     @property
     def waiting(self) -> int:
@@ -48,7 +49,9 @@ class BoundedClient(httpx.AsyncClient):
             await self._slots.acquire()
         finally:
             self._waiting -= 1
+        self._in_flight += 1
         try:
             return await super().send(request, **kwargs)
         finally:
+            self._in_flight -= 1
             self._slots.release()

@@ -78,9 +78,7 @@ class LiveLists:
             return self._last_good.get(key, exc)
         return models
 
-    def _ask(
-        self, provider: VideoProvider, task_type: TaskType
-    ) -> tuple[asyncio.Task[list[LiveModel]], float]:
+    def _ask(self, provider: VideoProvider, task_type: TaskType) -> Asking:
         key = (provider.name, task_type)
         task = asyncio.create_task(provider.list_models(task_type), name=f"models:{provider.name}")
         self._asking[key] = (task, time.monotonic())
