@@ -34,6 +34,7 @@ def run_videobot(
         ("VIDEOBOT_TIME_SCALE", "fast"),
         ("VIDEOBOT_TIME_SCALE", "-1"),
         ("VIDEOBOT_LANG", "fr"),
+        ("VIDEOBOT_PROVIDER_MAX_IN_FLIGHT", "0"),
         ("IMA_BASE_URL", "ftp://example.com"),
         ("VIDEOBOT_MAX_JOBS_PER_USER", "0"),
         ("VIDEOBOT_IMAGE_HOST", "ima"),  # needs IMA_API_KEY
