@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -54,10 +55,13 @@ async def test_edits_switch_to_the_bot_token_before_the_token_expires(
 async def test_a_token_refused_early_is_retired_at_once_never_retried(
     fake: FakeDiscord, slow_app: App
 ) -> None:
-    fake.token_life_s = 0.3  # Discord sometimes ends a token early (10015/50027 inside the window)
     alice = fake.person("alice")
     async with running_bot(slow_app, fake):
         interaction = await fake.slash("video", {"prompt": "a slow sunrise"}, by=alice, in_dm=True)
+        async with asyncio.timeout(10):  # the first status edit went through with the token
+            while not [c for c in fake.calls_to("webhook_edit") if c.status < 400]:
+                await asyncio.sleep(0.005)
+        fake.token_life_s = 0  # Discord sometimes ends a token early (10015/50027 inside the window)
         job = await finished_job(slow_app, key(interaction))
     assert job.state is JobState.DELIVERED
     refused = [c for c in fake.calls if c.status == 401]
