@@ -19,6 +19,7 @@ from handlers.intent import (
     Affirm,
     AnotherModel,
     AskStatus,
+    CancelJob,
     Choice,
     Deny,
     Empty,
@@ -35,6 +36,7 @@ from handlers.intent import (
     detect_lang,
     parse,
 )
+from handlers.jobcontrol import JobControlDesk
 from handlers.preferences import PreferenceDesk
 from handlers.services import Services, lang_of, prefs_user
 from handlers.starting import DEFAULT_MOTION_PROMPT, Starter
@@ -81,6 +83,7 @@ class ConversationHandler:
         self._starter = Starter(services)
         self._prefs = PreferenceDesk(services, self._starter)
         self._usage = UsageDesk(services)
+        self._control = JobControlDesk(services, self._starter)
         self._admin = AdminDesk(services, self._usage)
 
     # -- chat messages -------------------------------------------------------------------------------
@@ -145,7 +148,8 @@ class ConversationHandler:
             case SetModel():
                 await self._prefs.set_model(intent, chat)
             case Choice(index=index):
-                await self._prefs.pick(index, chat)
+                if not await self._control.pick(index, chat):
+                    await self._prefs.pick(index, chat)
             case Affirm():
                 await self._starter.affirm(chat)
             case Deny():
@@ -154,6 +158,8 @@ class ConversationHandler:
                     await self._starter.go_ahead(chat, waiting.id, yes=False)
                 else:
                     await self._s.say(chat, ok_no_retry(lang))
+            case CancelJob():
+                await self._control.cancel_words(chat)
             case AnotherModel():
                 await self._prefs.offer_models(chat)
             case UnknownModel(name=name):
@@ -255,6 +261,16 @@ class ConversationHandler:
         if await self._redelivered(chat, inbound_key):
             return
         await self._guard(chat, self._starter.go_ahead(chat, job_id, yes=yes))
+
+    async def cancel(self, chat: ChatRef, job_id: str | None, *, inbound_key: str) -> None:
+        """A Cancel button (``job_id``), or a cancel command (``None``: the latest, or a pick), once each."""
+        chat = self._with_lang(chat, "")
+        if await self._redelivered(chat, inbound_key):
+            return
+        if job_id is None:
+            await self._guard(chat, self._control.cancel_words(chat, answer=True))
+        else:
+            await self._guard(chat, self._control.cancel(chat, job_id))
 
     async def show_usage(self, chat: ChatRef) -> None:
         chat = self._with_lang(chat, "")

@@ -14,7 +14,8 @@ FORGET_AFTER = timedelta(hours=1)
 
 @dataclass
 class DialogueState:
-    choices: tuple[str, ...] = ()  # model keys, in the order shown
+    choices: tuple[str, ...] = ()  # what a number picks, in the order shown: model keys, or job ids
+    menu: str = "models"  # which list the choices are: "models", or "cancel" (handlers.jobcontrol)
     next_policy: Policy | None = None  # "用便宜的" alone: the next request only
     pending_images: tuple[ImageInput, ...] = ()  # a photo sent alone, waiting for its words
     at: datetime = field(default_factory=utc_now)
@@ -34,9 +35,10 @@ class DialogueMemory:
             state = states[user] = DialogueState()
         return state
 
-    def offer(self, user: str, choices: tuple[str, ...]) -> None:
+    def offer(self, user: str, choices: tuple[str, ...], *, menu: str = "models") -> None:
         state = self.get(user)
         state.choices = choices
+        state.menu = menu
         state.at = utc_now()
 
     def hold_images(self, user: str, images: tuple[ImageInput, ...]) -> None:

@@ -4,20 +4,21 @@ RECEIVED -> QUOTED -> NOTIFIED -> SUBMITTING -> RUNNING -> SUCCEEDED -> DELIVERE
 step before the end; RUNNING -> LATE past the deadline (a slow late check); SUBMITTING -> UNCERTAIN
 when a create may have happened and cannot be checked (:mod:`handlers.reconciling`); UNREACHABLE when
 the chat refuses the notice for good, before anything is ordered; QUOTED -> AWAITING -> NOTIFIED or
-CANCELLED around a go-ahead question (:mod:`handlers.asking`). Each user-visible step is recorded
+CANCELLED around a go-ahead question (:mod:`handlers.asking`); CANCELLED from any step before the
+video exists when its user calls it off (:mod:`handlers.cancelling`). Each user-visible step is recorded
 in ``job.delivered`` once shown, so it is never shown twice. Timers come from :class:`JobScheduler`;
 one lock per job keeps ticks of the same job in order.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Collection
 
 from handlers import replies
 from handlers.asking import Asking
 from handlers.budgets import Charge
+from handlers.cancelling import Cancelling
 from handlers.channel import ChatUnreachable
 from handlers.creating import CreateAttempts
 from handlers.jobs import Admission, Ask, Job, JobState, Step
@@ -31,9 +32,10 @@ log = logging.getLogger(__name__)
 DEFAULT_GRACE_S = 20.0  # real seconds a shutdown lets creates in flight finish
 
 
-class GenerationFlow(Watching, Asking):
+class GenerationFlow(Watching, Asking, Cancelling):
     """Runs jobs through the protocol: admission, resume, the create; polls and delivery in
-    :class:`handlers.watching.Watching`, questions in :class:`handlers.asking.Asking`."""
+    :class:`handlers.watching.Watching`, questions in :class:`handlers.asking.Asking`, cancels in
+    :class:`handlers.cancelling.Cancelling`."""
 
     async def admit(self, job: Job, *, max_working: int) -> Admission:
         """Quote a new job, then record it with its budget reservation if its user is under the limit
@@ -134,6 +136,8 @@ class GenerationFlow(Watching, Asking):
             if job.state is JobState.SUBMITTING and not await self._reconciled(job):
                 return  # resumed mid-create and uncertain: told, recorded, nothing more to do
             while job.state is not JobState.RUNNING:
+                if self._stop_wanted(job.id):
+                    return  # called off before its create: the cancel ends it
                 try:
                     await self._to_task(job)
                     if job.state is JobState.AWAITING:
@@ -171,7 +175,7 @@ class GenerationFlow(Watching, Asking):
         if wait_s is None:
             await self._fail(job, exc.kind)
             return False
-        await asyncio.sleep(self._timescale.real(wait_s))
+        await self._pause(job.id, self._timescale.real(wait_s))
         return True
 
     async def _to_task(self, job: Job) -> None:
@@ -195,6 +199,8 @@ class GenerationFlow(Watching, Asking):
                 job.quote = await provider.quote(job.request, job.offer)
                 self._price(job)  # the reservation moves with the job
                 await self._announce_failover(job)
+            if self._stop_wanted(job.id):
+                return  # called off while being announced: nothing is ordered
             job.submitted_at = utc_now()
             job.advance(JobState.SUBMITTING)
             await self._jobs.save(job)  # from here on the task may exist: a restart reconciles

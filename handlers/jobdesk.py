@@ -58,6 +58,7 @@ class JobDesk:
         self._background = Background()
         self._backoff = PollBackoff(timescale)
         self._attempts: dict[str, CreateAttempts] = {}  # per job until it ends: refusals come by poll too
+        self._stopping: dict[str, asyncio.Event] = {}  # jobs being cancelled (handlers.cancelling)
 
     def _price(self, job: Job) -> None:
         if job.quote is not None:

@@ -35,22 +35,24 @@ class JobState(StrEnum):
     FAILED = "failed"  # step 4 done (reason, alternatives); nothing is paid for  -- final
     UNCERTAIN = "uncertain"  # the create may have happened (and been paid) but could not be checked -- final
     UNREACHABLE = "unreachable"  # the chat refused the notice for good; nothing was ordered -- final
-    CANCELLED = "cancelled"  # the user said no, or gave no go-ahead in time; nothing was ordered -- final
+    # the user called it off (no go-ahead, a "no", or a cancel); if a task existed, it was withdrawn at
+    # the provider (``Job.refunded``) or is no longer followed and may be charged -- final
+    CANCELLED = "cancelled"
 
 
 S = JobState
 TRANSITIONS: dict[JobState, frozenset[JobState]] = {
-    S.RECEIVED: frozenset({S.QUOTED, S.FAILED}),
+    S.RECEIVED: frozenset({S.QUOTED, S.FAILED, S.CANCELLED}),
     S.QUOTED: frozenset({S.NOTIFIED, S.AWAITING, S.FAILED, S.UNREACHABLE, S.CANCELLED}),
     S.AWAITING: frozenset({S.NOTIFIED, S.CANCELLED, S.FAILED, S.UNREACHABLE}),
-    S.NOTIFIED: frozenset({S.SUBMITTING, S.FAILED, S.UNREACHABLE}),
+    S.NOTIFIED: frozenset({S.SUBMITTING, S.FAILED, S.UNREACHABLE, S.CANCELLED}),
     # SUBMITTING -> NOTIFIED: the create was refused before a task existed (a failover, a retry, or a
     # reconciliation that proved nothing was created); SUBMITTING -> UNCERTAIN: it may exist, unchecked.
     S.SUBMITTING: frozenset({S.RUNNING, S.FAILED, S.NOTIFIED, S.UNCERTAIN}),
     # RUNNING -> NOTIFIED: a synchronous provider refused the work before accepting it (no task);
     # RUNNING -> SUBMITTING: it lost track of the work (a restart): the create is reconciled again.
-    S.RUNNING: frozenset({S.SUCCEEDED, S.FAILED, S.LATE, S.NOTIFIED, S.SUBMITTING}),
-    S.LATE: frozenset({S.SUCCEEDED, S.FAILED}),
+    S.RUNNING: frozenset({S.SUCCEEDED, S.FAILED, S.LATE, S.NOTIFIED, S.SUBMITTING, S.CANCELLED}),
+    S.LATE: frozenset({S.SUCCEEDED, S.FAILED, S.CANCELLED}),
     S.SUCCEEDED: frozenset({S.DELIVERED, S.FAILED}),
     S.DELIVERED: frozenset(),
     S.FAILED: frozenset(),
@@ -97,6 +99,7 @@ class Step(StrEnum):
     QUESTION = "question"  # "shall I make it?" before a go-ahead
     LATE_NOTE = "late_note"  # "it finished after all", before a late video
     UNCERTAIN = "uncertain"  # "it may have been ordered; we could not check"
+    CANCEL = "cancel"  # "cancelled": what it means for the money
 
 
 class Ask(StrEnum):
@@ -142,6 +145,7 @@ class Job(BaseModel):
     cover_url: str | None = None
     duration_s: float | None = None
     poll_failures: int = 0
+    refunded: bool = False  # its task was withdrawn at the provider (a cancel): nothing is charged
     cost: int = 0  # millicents the budget holds for it: the quote's cost (handlers.budgets)
     created_at: datetime = Field(default_factory=utc_now)
     started_at: datetime | None = None  # when the user was told it started (step 1)
@@ -172,10 +176,11 @@ class Job(BaseModel):
 
     @property
     def spend(self) -> SpendState:
-        """Charged once a provider task exists, released when none was made, else reserved."""
-        if self.handle is not None:
+        """Charged once a provider task exists (unless withdrawn), released when none was made, else
+        reserved."""
+        if self.handle is not None and not self.refunded:
             return SpendState.CHARGED
-        if self.state in RELEASING_STATES:
+        if self.state in RELEASING_STATES or self.refunded:
             return SpendState.RELEASED
         return SpendState.RESERVED  # an uncertain create stays reserved: it may have been paid
 

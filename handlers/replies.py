@@ -16,11 +16,13 @@ from messages import (
     uncertain_order,
     video_link,
 )
+from messages.control import CancelOutcome, cancel_label, cancel_outcome
 from messages.goahead import ask_cost, ask_words, cancelled, go_label, stop_label
 from messages.reply import Button, Lang, Reply, ReplyKind, Selection
 from providers.catalogue import Catalogue
 from providers.errors import ErrorKind, ProviderError
 from providers.specs import EXPENSIVE_CREDITS
+from providers.types import CreditUnit
 
 
 def lang_of(job: Job) -> Lang:
@@ -52,7 +54,26 @@ async def notice(job: Job, catalogue: Catalogue) -> Reply:
         trait=job.trait,
         cheaper=cheaper,
     )
-    return Reply(kind=ReplyKind.NOTICE, text=text, job_id=job.id)
+    return Reply(kind=ReplyKind.NOTICE, text=text, job_id=job.id, buttons=cancel_buttons(job))
+
+
+def cancel_buttons(job: Job) -> tuple[Button, ...]:
+    """The Cancel button of a job's status message while it runs."""
+    return (Button(label=cancel_label(lang_of(job)), action="cancel", job_id=job.id),)
+
+
+def cancelled_job(job: Job, outcome: CancelOutcome) -> Reply:
+    """The status message's last words when its user called the job off: what that means for the money."""
+    quote = job.quote
+    text = cancel_outcome(
+        lang_of(job),
+        outcome,
+        prompt=job.request.prompt,
+        model=job.model_name,
+        credits=quote.credits if quote else 0,
+        unit=quote.unit if quote else CreditUnit.CREDITS,  # no quote: nothing ordered, no cost said
+    )
+    return Reply(kind=ReplyKind.CANCELLED, text=text, job_id=job.id)
 
 
 def question(job: Job, threshold: str, minutes: int) -> Reply:
@@ -114,7 +135,7 @@ def progress_update(job: Job, elapsed_s: float) -> Reply:
         max_s=job.eta.max_s,
         overdue=elapsed_s > job.eta.max_s,
     )
-    return Reply(kind=ReplyKind.PROGRESS, text=text, job_id=job.id)
+    return Reply(kind=ReplyKind.PROGRESS, text=text, job_id=job.id, buttons=cancel_buttons(job))
 
 
 def video(job: Job, actual_s: float) -> Reply:

@@ -55,8 +55,12 @@ class Services:
 
     async def say(self, chat: ChatRef, text: str) -> None:
         """A plain answer; a delivery problem is logged, never raised at the user."""
+        await self.show(chat, Reply(kind=ReplyKind.TEXT, text=text))
+
+    async def show(self, chat: ChatRef, reply: Reply) -> None:
+        """An answer with buttons; a delivery problem is logged, never raised at the user."""
         try:
-            await self.outbox.send(chat, Reply(kind=ReplyKind.TEXT, text=text))
+            await self.outbox.send(chat, reply)
         except Exception:
             log.exception("could not answer in %s", chat.platform)
 

@@ -11,6 +11,7 @@ from messages.text import Text
 
 COMMANDS: dict[str, Text] = {
     "video": Text("生成一段视频:写下描述,可附上图片", "Make a video: describe it, optionally add a picture"),
+    "cancel": Text("取消我正在生成的视频", "Cancel my video in progress"),
     "models": Text("可用的模型、价格和预计耗时", "The models, their prices and how long they take"),
     "prefs": Text("我常用的模型", "My usual models"),
     "prefs show": Text("查看我常用的模型", "Show my usual models"),

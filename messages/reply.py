@@ -20,6 +20,7 @@ class ReplyKind(StrEnum):
     LINK = "link"  # protocol step 3.2: the link as text
     FAILURE = "failure"  # protocol step 4: the translated reason and alternatives
     QUESTION = "question"  # before step 1: a go-ahead asked, with "make it" / "cancel" buttons
+    CANCELLED = "cancelled"  # the status message's last state when its user called the job off
 
 
 class Selection(StrEnum):
@@ -33,13 +34,13 @@ class Selection(StrEnum):
 
 
 class Button(BaseModel):
-    """An action under a reply: retry a job with another model, open the video, or answer a go-ahead
-    question (``go`` / ``stop`` a job that waits for it)."""
+    """An action under a reply: retry a job with another model, open the video, answer a go-ahead
+    question (``go`` / ``stop`` a job that waits for it), or ``cancel`` a job in progress."""
 
     model_config = ConfigDict(frozen=True)
 
     label: str
-    action: Literal["retry", "open", "go", "stop"]
+    action: Literal["retry", "open", "go", "stop", "cancel"]
     job_id: str | None = None
     model_key: str | None = None
     url: str | None = None

@@ -69,3 +69,15 @@ class TaskFinder(Protocol):
     async def find_task(
         self, quote: Quote, request: GenerationRequest, *, key: str, since: datetime
     ) -> TaskHandle | None: ...
+
+
+@runtime_checkable
+class TaskCanceller(Protocol):
+    """A provider whose API can withdraw a task it has not started (AIVideoMaker while ``SUBMITTED``).
+
+    ``cancel`` returns True when the task was withdrawn and nothing is charged for it, False when the
+    provider refuses because the work has begun (it runs on and is charged). It raises a
+    :class:`providers.errors.ProviderError` when it could not ask.
+    """
+
+    async def cancel(self, handle: TaskHandle) -> bool: ...

@@ -1,5 +1,5 @@
-"""Button clicks: acknowledge, check it is the asker's, then retry a job ("retry with <model>") or answer
-a go-ahead question ("make it" / "cancel")."""
+"""Button clicks: acknowledge, check it is the asker's, then retry a job ("retry with <model>"), answer
+a go-ahead question ("make it" / "cancel") or cancel a job in progress ("Cancel")."""
 
 from __future__ import annotations
 
@@ -37,6 +37,14 @@ async def go_ahead_clicked(interaction: discord.Interaction[Any], job_id: str, *
     if chat is not None:
         conversation = host_of(interaction).app.conversation
         await conversation.go_ahead(chat, job_id, yes=yes, inbound_key=interaction_key(interaction))
+
+
+async def cancel_clicked(interaction: discord.Interaction[Any], job_id: str) -> None:
+    """Defer, then cancel ``job_id``: its status message then says what that means for the money."""
+    chat = await _owned_click(interaction, job_id)
+    if chat is not None:
+        conversation = host_of(interaction).app.conversation
+        await conversation.cancel(chat, job_id, inbound_key=interaction_key(interaction))
 
 
 async def _owned_click(interaction: discord.Interaction[Any], job_id: str) -> ChatRef | None:

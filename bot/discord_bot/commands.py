@@ -1,5 +1,5 @@
-"""The slash commands: ``/video``, ``/models``, ``/prefs show|set|reset``, ``/usage``, ``/help`` and
-``/admin`` (servers only, shown to members who may manage the server; our admin list decides).
+"""The slash commands: ``/video``, ``/cancel``, ``/models``, ``/prefs show|set|reset``, ``/usage``,
+``/help`` and ``/admin`` (servers only, shown to members who may manage the server; our admin list decides).
 
 Global commands, usable in servers and in direct messages with the bot (guild installs only: the bot
 must be present, so long jobs can fall back to bot-token messages). Callbacks stay thin: see ``slash``.
@@ -42,7 +42,7 @@ def add_commands(tree: app_commands.CommandTree[Any]) -> None:
     """Put every command on ``tree`` (a fresh set per tree)."""
     usage = _private("usage", ConversationHandler.show_usage)
     help_command = _private("help", ConversationHandler.show_help)
-    for command in (_video(), _models(), _prefs(), usage, help_command, _admin()):
+    for command in (_video(), _cancel(), _models(), _prefs(), usage, help_command, _admin()):
         tree.add_command(command)
 
 
@@ -80,6 +80,18 @@ def _video() -> app_commands.Command[Any, ..., None]:
         return await model_choices(interaction, current, video_task(interaction))
 
     return video
+
+
+def _cancel() -> app_commands.Command[Any, ..., None]:
+    @app_commands.command(name="cancel", description=described("cancel"))
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    @app_commands.allowed_installs(guilds=True, users=False)
+    async def cancel(interaction: discord.Interaction[Any]) -> None:
+        """The user's video in progress, or a pick with a Cancel button each when there are several."""
+        conversation = host_of(interaction).app.conversation
+        await run_private(interaction, lambda chat, key: conversation.cancel(chat, None, inbound_key=key))
+
+    return cancel
 
 
 def _models() -> app_commands.Command[Any, ..., None]:

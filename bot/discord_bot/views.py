@@ -1,5 +1,6 @@
 """Buttons under a reply. "Retry with <model>" buttons carry the job and the model in their custom id,
-"make it" / "cancel" under a go-ahead question the answer and the job.
+"make it" / "cancel" under a go-ahead question the answer and the job, "Cancel" under a running job's
+status message the job.
 
 They are :class:`discord.ui.DynamicItem` buttons registered in ``setup_hook``, so a click still works
 after a restart: discord.py rebuilds the button from the custom id alone.
@@ -13,12 +14,13 @@ from typing import Any, Self
 
 import discord
 
-from bot.discord_bot.clicks import go_ahead_clicked, retry_clicked
+from bot.discord_bot.clicks import cancel_clicked, go_ahead_clicked, retry_clicked
 from messages.reply import Button
 
 PREFIX = "vb:retry"
 TEMPLATE = re.compile(rf"{PREFIX}:(?P<job>[\w-]{{1,60}}):(?P<model>[\w.-]{{1,30}})")
 ANSWER = re.compile(r"vb:(?P<answer>go|stop):(?P<job>[\w-]{1,60})")
+CANCEL = re.compile(r"vb:cancel:(?P<job>[\w-]{1,60})")
 MAX_BUTTONS = 25  # 5 rows of 5
 MAX_LABEL = 80
 
@@ -73,6 +75,30 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], t
         await go_ahead_clicked(interaction, self.job_id, yes=self.answer == "go")
 
 
+class CancelButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=CANCEL):
+    """Calls a job in progress off (its user only)."""
+
+    def __init__(self, job_id: str, label: str = "") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label[:MAX_LABEL] or "Cancel",
+                style=discord.ButtonStyle.danger,
+                custom_id=f"vb:cancel:{job_id}",
+            )
+        )
+        self.job_id = job_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        label = item.label if isinstance(item, discord.ui.Button) else None
+        return cls(match["job"], label or "")
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await cancel_clicked(interaction, self.job_id)
+
+
 def reply_view(buttons: Sequence[Button]) -> discord.ui.View | None:
     """A persistent view of the reply's buttons, or ``None`` when it has none Discord can show."""
     view = discord.ui.View(timeout=None)
@@ -94,6 +120,8 @@ def _item(button: Button) -> discord.ui.Item[Any] | None:
         and ANSWER.fullmatch(f"vb:{button.action}:{button.job_id}")
     ):
         return AnswerButton(button.action, button.job_id, button.label)
+    if button.action == "cancel" and button.job_id and CANCEL.fullmatch(f"vb:cancel:{button.job_id}"):
+        return CancelButton(button.job_id, button.label)
     if button.action == "open" and button.url and button.url.startswith("https://"):
         return discord.ui.Button(
             label=button.label[:MAX_LABEL], url=button.url, style=discord.ButtonStyle.link

@@ -13,6 +13,7 @@ from handlers.intent.types import (
     Affirm,
     AnotherModel,
     AskStatus,
+    CancelJob,
     Choice,
     Deny,
     Help,
@@ -86,8 +87,14 @@ _WORDS: dict[Intent, tuple[str, ...]] = {
         "do it", "confirm", "continue", "sounds good", "use this", "this one", "👍",
     ),
     Deny(): (
-        "不用", "不用了", "不了", "算了", "不要", "不要了", "不", "否", "取消", "别", "不行", "不需要", "停",
-        "no", "n", "nope", "nah", "cancel", "stop", "never mind", "nevermind", "no thanks", "no thank you",
+        "不用", "不用了", "不了", "算了", "不要", "不要了", "不", "否", "别", "不行", "不需要",
+        "no", "n", "nope", "nah", "never mind", "nevermind", "no thanks", "no thank you",
+    ),
+    CancelJob(): (
+        "取消", "停", "停止", "停下", "取消生成", "取消任务", "取消视频", "取消这个视频", "停止生成",
+        "别做了", "不做了", "不要做了", "/cancel", "/stop", "cancel", "stop", "abort", "cancel it", "stop it",
+        "cancel that", "cancel the video", "cancel my video", "stop the video", "cancel job",
+        "cancel the job", "stop generating", "stop making it",
     ),
 }  # fmt: skip
 _TABLE: dict[str, Intent] = {word: intent for intent, words in _WORDS.items() for word in words}

@@ -80,7 +80,12 @@ class Affirm:
 
 @dataclass(frozen=True)
 class Deny:
-    """No / cancel."""
+    """No / never mind."""
+
+
+@dataclass(frozen=True)
+class CancelJob:
+    """Cancel / stop (取消 / 停止): call off the video in progress (or answer a question with no)."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +136,7 @@ Intent: TypeAlias = (
     | Choice
     | Affirm
     | Deny
+    | CancelJob
     | Help
     | ListModels
     | ShowPrefs

@@ -3,6 +3,7 @@ import pytest
 from handlers.intent import (
     Affirm,
     AnotherModel,
+    CancelJob,
     Choice,
     Deny,
     Help,
@@ -77,7 +78,11 @@ from handlers.intent.commands import match_command
         ("算了", Deny()),
         ("no", Deny()),
         ("Nope.", Deny()),
-        ("cancel", Deny()),
+        ("cancel", CancelJob()),
+        ("取消", CancelJob()),
+        ("停止生成", CancelJob()),
+        ("Stop it!", CancelJob()),
+        ("/cancel", CancelJob()),
         ("no thanks", Deny()),
     ],
 )

@@ -8,6 +8,7 @@ import pytest
 from handlers.intent import (
     Affirm,
     AnotherModel,
+    CancelJob,
     Choice,
     Deny,
     Empty,
@@ -83,7 +84,7 @@ def model(key: str, text: str) -> ModelMention:
         ("go ahead", Affirm()),
         ("算了", Deny()),
         ("nope", Deny()),
-        ("cancel", Deny()),
+        ("cancel", CancelJob()),
     ],
 )
 def test_commands_and_empty(text: str, intent: Intent) -> None:

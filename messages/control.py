@@ -1,0 +1,104 @@
+"""Words of job control: cancelling a video, and choosing which one when several are running."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import StrEnum
+
+from messages.format import credits_words
+from messages.reply import Lang
+from messages.text import Text
+from providers.types import CreditUnit
+
+PROMPT_SHOWN_CHARS = 40
+
+
+class CancelOutcome(StrEnum):
+    """What a cancel did; each has its own honest words about the money."""
+
+    NOTHING_ORDERED = "nothing_ordered"  # before the create: nothing ordered, nothing charged
+    WITHDRAWN = "withdrawn"  # the provider withdrew its task: nothing charged
+    STOPPED = "stopped"  # no longer followed; the provider may still charge
+    FREE = "free"  # no longer followed; this provider charges nothing anyway (the sandbox)
+    TOO_LATE = "too_late"  # the video exists (being delivered), or the job had already ended
+    UNKNOWN = "unknown"  # no such job
+
+
+OUTCOMES: dict[CancelOutcome, Text] = {
+    CancelOutcome.NOTHING_ORDERED: Text(
+        "已取消「{prompt}」:还没有下单,不会扣费。",
+        'Cancelled "{prompt}": nothing was ordered yet, so nothing is charged.',
+    ),
+    CancelOutcome.WITHDRAWN: Text(
+        "已取消「{prompt}」:{model} 的任务已在服务商那边撤回,不会扣费。",
+        'Cancelled "{prompt}": the {model} task was withdrawn at the provider, so nothing is charged.',
+    ),
+    CancelOutcome.STOPPED: Text(
+        "已停止「{prompt}」。{model} 已经开始生成,服务商不支持中途取消,这次可能仍会收取 {cost};"
+        "这个视频我不会再发给你。",
+        'Stopped "{prompt}". {model} had already started and its provider cannot cancel a running task, '
+        "so it may still charge {cost}; I won't send this video.",
+    ),
+    CancelOutcome.FREE: Text(
+        "已停止「{prompt}」,这个视频我不会再发给你(它是免费的)。",
+        'Stopped "{prompt}"; I won\'t send this video (it was free).',
+    ),
+    CancelOutcome.TOO_LATE: Text(
+        "「{prompt}」已经做好或已结束,没法再取消了。",
+        '"{prompt}" is already done or over, so it can\'t be cancelled any more.',
+    ),
+}
+UNKNOWN_JOB = Text(
+    "没找到这个视频,它可能已经结束很久了。", "I can't find that video; it may have ended long ago."
+)
+NOTHING_TO_CANCEL = Text(
+    "现在没有正在生成的视频,不需要取消。",
+    "No video is being made for you right now, so there's nothing to cancel.",
+)
+WHICH_ONE = Text(
+    "你有 {n} 个视频在生成,要取消哪一个?回复编号,或点它下面的「取消」:\n{items}",
+    "You have {n} videos in progress. Which one should I cancel? Reply with its number, "
+    'or tap its "Cancel":\n{items}',
+)
+ITEM = Text("{index}. 「{prompt}」· {model}", '{index}. "{prompt}" · {model}')
+CANCEL_LABEL = Text("取消", "Cancel")
+CANCEL_NUMBERED = Text("取消 {index}", "Cancel {index}")
+CANCELLING = Text("正在取消…", "Cancelling…")
+
+
+def shown_prompt(prompt: str, limit: int = PROMPT_SHOWN_CHARS) -> str:
+    """A prompt cut to ``limit`` characters for a one-line mention."""
+    prompt = " ".join(prompt.split())
+    return prompt if len(prompt) <= limit else prompt[: limit - 1] + "…"
+
+
+def cancel_outcome(
+    lang: Lang, outcome: CancelOutcome, *, prompt: str, model: str, credits: int, unit: CreditUnit
+) -> str:
+    """What a cancel did, with what it means for the money."""
+    if outcome is CancelOutcome.UNKNOWN:
+        return UNKNOWN_JOB(lang)
+    cost = credits_words(lang, credits, unit)
+    return OUTCOMES[outcome](lang, prompt=shown_prompt(prompt), model=model, cost=cost)
+
+
+def nothing_to_cancel(lang: Lang) -> str:
+    return NOTHING_TO_CANCEL(lang)
+
+
+def which_to_cancel(lang: Lang, jobs: Sequence[tuple[str, str]]) -> str:
+    """Several running: ``jobs`` as ``(prompt, model)``, numbered from 1."""
+    items = "\n".join(
+        ITEM(lang, index=i, prompt=shown_prompt(prompt), model=model)
+        for i, (prompt, model) in enumerate(jobs, 1)
+    )
+    return WHICH_ONE(lang, n=len(jobs), items=items)
+
+
+def cancel_label(lang: Lang, index: int | None = None) -> str:
+    """The label of a Cancel button (numbered under a list of several)."""
+    return CANCEL_LABEL(lang) if index is None else CANCEL_NUMBERED(lang, index=index)
+
+
+def cancelling_toast(lang: Lang) -> str:
+    return CANCELLING(lang)

@@ -1,0 +1,95 @@
+"""Cancel on Discord: the running status message's Cancel button (after a restart too) and ``/cancel``."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.wiring import App, build_app
+from handlers.jobs import Job, JobState
+from tests.bot.discord_bot.support import key, running_bot
+from tests.fakes.discord import FakeDiscord, FakeInteraction, FakeMessage
+from tests.support import settings_for
+
+FREE_STOP = 'Stopped "a slow sunrise"; I won\'t send this video (it was free).'
+
+
+@pytest.fixture
+async def slow_app(tmp_path: Path) -> AsyncIterator[App]:
+    """The sandbox at a scale where a video takes about five seconds: time to cancel it."""
+    application = build_app(settings_for(tmp_path, VIDEOBOT_LANG="en", VIDEOBOT_TIME_SCALE=0.05))
+    application.start()
+    try:
+        yield application
+    finally:
+        await application.aclose()
+
+
+async def running(fake: FakeDiscord, app: App, interaction: FakeInteraction) -> tuple[Job, FakeMessage]:
+    """The job of ``interaction`` once it runs, and its status message once it shows a Cancel button."""
+
+    async with asyncio.timeout(10):
+        while (
+            job := await app.jobs.by_inbound(key(interaction))
+        ) is None or job.state is not JobState.RUNNING:
+            await asyncio.sleep(0.01)
+    status = await fake.wait_for(
+        lambda: (m := fake.messages.get(interaction.original_id or 0)) and m.custom_ids and m
+    )
+    return job, status
+
+
+async def test_the_cancel_button_after_a_restart_stops_the_job(fake: FakeDiscord, slow_app: App) -> None:
+    alice = fake.person("alice")
+    async with running_bot(slow_app, fake):
+        interaction = await fake.slash("video", {"prompt": "a slow sunrise"}, by=alice)
+        job, status = await running(fake, slow_app, interaction)
+    assert status.custom_ids == [f"vb:cancel:{job.id}"]
+    async with running_bot(slow_app, fake):  # a new client: only the custom id knows the job
+        click = await fake.click(status.id, f"vb:cancel:{job.id}", by=alice)
+        await fake.wait_for(lambda: status.content == FREE_STOP)
+    ended = await slow_app.jobs.get(job.id)
+    assert ended is not None and ended.state is JobState.CANCELLED
+    assert click.response_type == 6 and status.components == [] and status.video is None
+
+
+async def test_someone_else_cannot_cancel(fake: FakeDiscord, slow_app: App) -> None:
+    alice, bob = fake.person("alice"), fake.person("bob")
+    async with running_bot(slow_app, fake):
+        interaction = await fake.slash("video", {"prompt": "a slow sunrise"}, by=alice)
+        job, status = await running(fake, slow_app, interaction)
+        click = await fake.click(status.id, f"vb:cancel:{job.id}", by=bob)
+        answer = await fake.wait_for(lambda: click.followup_ids and fake.messages[click.followup_ids[0]])
+        still = await slow_app.jobs.get(job.id)
+    assert answer.ephemeral and answer.content.startswith("This button belongs to whoever asked")
+    assert still is not None and still.state is JobState.RUNNING and status.custom_ids
+
+
+async def test_the_cancel_command_answers_privately_and_updates_the_status(
+    fake: FakeDiscord, slow_app: App
+) -> None:
+    alice = fake.person("alice")
+    async with running_bot(slow_app, fake):
+        interaction = await fake.slash("video", {"prompt": "a slow sunrise"}, by=alice)
+        job, status = await running(fake, slow_app, interaction)
+        command = await fake.slash("cancel", {}, by=alice)
+        answer = await fake.wait_for(
+            lambda: (m := fake.messages.get(command.original_id or 0)) and m.content and m
+        )
+        await fake.wait_for(lambda: status.content == FREE_STOP)
+    ended = await slow_app.jobs.get(job.id)
+    assert ended is not None and ended.state is JobState.CANCELLED
+    assert answer.ephemeral and answer.content == FREE_STOP and status.components == []
+
+
+async def test_the_cancel_command_with_nothing_running(fake: FakeDiscord, slow_app: App) -> None:
+    alice = fake.person("alice")
+    async with running_bot(slow_app, fake):
+        command = await fake.slash("cancel", {}, by=alice)
+        answer = await fake.wait_for(
+            lambda: (m := fake.messages.get(command.original_id or 0)) and m.content and m
+        )
+    assert answer.ephemeral and answer.content.startswith("No video is being made for you right now")
