@@ -9,6 +9,7 @@ TITLE_WORKING = Text("🎬 视频生成中", "🎬 Making your video")
 TITLE_DONE = Text("✅ 视频已完成", "✅ Your video is ready")
 TITLE_FAILED = Text("❌ 视频未完成", "❌ The video wasn't made")
 TITLE_VIDEO = Text("🎬 你的视频", "🎬 Your video")
+TITLE_CANCELLED = Text("⏹ 视频已取消", "⏹ Video cancelled")
 RETRYING = Text("🔄 好的,马上重试", "🔄 On it, trying again")
 TITLE_QUESTION = Text("🤔 要生成这个视频吗?", "🤔 Shall I make this video?")
 GOING = Text("🎬 好的,开始生成", "🎬 OK, starting it")
@@ -34,6 +35,11 @@ IMAGE_UNAVAILABLE = Text(
 def card_title_working(lang: Lang) -> str:
     """The status card's title while the video is being made."""
     return TITLE_WORKING(lang)
+
+
+def card_title_cancelled(lang: Lang) -> str:
+    """The status card's title once its user called the job off."""
+    return TITLE_CANCELLED(lang)
 
 
 def card_title_question(lang: Lang) -> str:

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from messages import open_video_label
 from messages.platform_feishu import (
+    card_title_cancelled,
     card_title_done,
     card_title_failed,
     card_title_question,
@@ -19,13 +20,27 @@ from messages.platform_feishu import (
 from messages.reply import Button, Lang
 
 Json = dict[str, Any]
-Template = Literal["blue", "green", "red", "indigo"]
+Template = Literal["blue", "green", "red", "indigo", "grey"]
 MAX_TEXT_CHARS = 8000  # cards are capped at 30 KB (230025); our texts are far shorter
 
 
-def working_card(lang: Lang, text: str) -> Json:
-    """The status card while a job runs: the pre-notification, then the progress under it."""
-    return _card(card_title_working(lang), "blue", [_text(text)])
+def working_card(
+    lang: Lang, text: str, buttons: tuple[Button, ...] = (), context: dict[str, str] | None = None
+) -> Json:
+    """The status card while a job runs: the pre-notification, then the progress under it, and its
+    Cancel button. The button's value names the job, the asker (``user``: only their tap counts) and
+    ``context`` (where to answer)."""
+    elements = [_text(text)]
+    for button in buttons:
+        if button.action == "cancel" and button.job_id:
+            value = {"action": "cancel", "job": button.job_id, **(context or {})}
+            elements.append(_button(button.label, {"type": "callback", "value": value}, "danger"))
+    return _card(card_title_working(lang), "blue", elements)
+
+
+def cancelled_card(lang: Lang, text: str) -> Json:
+    """The status card's last state when its user called the job off: what that means for the money."""
+    return _card(card_title_cancelled(lang), "grey", [_text(text)])
 
 
 def done_card(lang: Lang, caption: str, video_url: str | None) -> Json:

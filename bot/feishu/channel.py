@@ -17,7 +17,14 @@ from typing import Any
 import httpx
 
 from bot.feishu.api import FeishuApi
-from bot.feishu.cards import done_card, failed_card, question_card, video_card, working_card
+from bot.feishu.cards import (
+    cancelled_card,
+    done_card,
+    failed_card,
+    question_card,
+    video_card,
+    working_card,
+)
 from bot.feishu.errors import FeishuError
 from bot.feishu.patcher import CardPatcher
 from bot.feishu.settings import FeishuTuning
@@ -79,9 +86,12 @@ class FeishuChannel:
                     return await self._video(chat, reply, replace)
                 case ReplyKind.FAILURE:
                     return await self._failure(chat, reply, replace)
+                case ReplyKind.CANCELLED:
+                    return await self._last_state(
+                        chat, reply, replace, cancelled_card(_lang(chat), reply.text)
+                    )
                 case ReplyKind.QUESTION:
-                    context = {"lang": _lang(chat), "reply_to": chat.reply_to or "", "user": chat.user_id}
-                    card = question_card(_lang(chat), reply.text, reply.buttons, context)
+                    card = question_card(_lang(chat), reply.text, reply.buttons, _asker(chat))
                     return await self._post(chat, "interactive", card, send_key(chat, reply, "question"))
                 case ReplyKind.LINK:
                     text = offline_video_note(_lang(chat)) if "file://" in reply.text else reply.text
@@ -96,7 +106,7 @@ class FeishuChannel:
     # -- the status card ----------------------------------------------------------------------------
 
     async def _notice(self, chat: ChatRef, reply: Reply) -> str:
-        card = working_card(_lang(chat), reply.text)
+        card = working_card(_lang(chat), reply.text, reply.buttons, _asker(chat))
         message_id = await self._post(chat, "interactive", card, send_key(chat, reply, "notice"))
         self._notices[message_id] = reply.text
         return message_id
@@ -106,17 +116,22 @@ class FeishuChannel:
             return await self._notice(chat, reply)
         notice = self._notices.get(replace)
         text = f"{notice}\n\n{reply.text}" if notice else reply.text
-        self._patcher.update(replace, working_card(_lang(chat), text))  # paced; a dead card stays quiet
+        card = working_card(_lang(chat), text, reply.buttons, _asker(chat))
+        self._patcher.update(replace, card)  # paced; a dead card stays quiet
         return replace
 
     async def _failure(self, chat: ChatRef, reply: Reply, replace: str | None) -> str:
         lang = _lang(chat)
         card = failed_card(lang, reply.text, reply.buttons, {"lang": lang, "reply_to": chat.reply_to or ""})
+        return await self._last_state(chat, reply, replace, card)
+
+    async def _last_state(self, chat: ChatRef, reply: Reply, replace: str | None, card: Json) -> str:
+        """The status card's last state (failed, cancelled); a new card when it cannot be patched."""
         if replace is not None:
             self._notices.pop(replace, None)
             if await self._patcher.finish(replace, card):
                 return replace
-        return await self._post(chat, "interactive", card, send_key(chat, reply, "failure"))
+        return await self._post(chat, "interactive", card, send_key(chat, reply, reply.kind.value))
 
     # -- the video ----------------------------------------------------------------------------------
 
@@ -186,6 +201,11 @@ class FeishuChannel:
 def send_key_in_chat(uuid: str) -> str:
     """A distinct key for the same step sent as a new message instead of a reply."""
     return hashlib.sha256(f"{uuid}:chat".encode()).hexdigest()[:40]
+
+
+def _asker(chat: ChatRef) -> dict[str, str]:
+    """Where a tap on a job's card answers, and whose tap counts."""
+    return {"lang": _lang(chat), "reply_to": chat.reply_to or "", "user": chat.user_id}
 
 
 def _lang(chat: ChatRef) -> Lang:

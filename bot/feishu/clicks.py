@@ -1,4 +1,5 @@
-"""Reading ``card.action.trigger``: a tap on "retry with <model>", or "make it" / "cancel" of a question."""
+"""Reading ``card.action.trigger``: a tap on "retry with <model>", "make it" / "cancel" of a question, or
+"Cancel" on a running job's status card."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ class _Operator(_Loose):
 
 
 class _Value(_Loose):
-    action: Literal["retry", "go", "stop"]
+    action: Literal["retry", "go", "stop", "cancel"]
     job: str
     model: str = ""  # retry only
     user: str = ""  # a question's asker: only their tap counts
@@ -68,7 +69,7 @@ class CardClick:
     lang: Lang
     card_text: str = ""
     tenant_key: str = ""
-    action: str = "retry"  # "retry", "go" or "stop"
+    action: str = "retry"  # "retry", "go", "stop" or "cancel"
     asker: str = ""  # a question's asker (open_id)
 
     @property

@@ -20,6 +20,7 @@ from lark_oapi.event.callback.model.p2_card_action_trigger import P2CardActionTr
 from bot.feishu.cards import answered_card, clicked_card
 from bot.feishu.clicks import read_click
 from bot.feishu.receiver import Receiver
+from messages.control import cancelling_toast
 from messages.platform_feishu import going_toast, not_your_card_button, retrying_toast, stopping_toast
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,9 @@ class EventBridge:
                 toast = not_your_card_button(click.lang)
                 return P2CardActionTriggerResponse({"toast": {"type": "info", "content": toast}})
             self._loop.call_soon_threadsafe(self._receiver.take_click, click)
+            if click.action == "cancel":  # the card turns to its cancelled state once that is done
+                toast = cancelling_toast(click.lang)
+                return P2CardActionTriggerResponse({"toast": {"type": "info", "content": toast}})
             if click.answer is None:
                 toast = retrying_toast(click.lang)
                 card = clicked_card(click.lang, click.card_text, toast)  # its buttons go at the first click

@@ -189,7 +189,8 @@ class Receiver:
     # -- clicks -------------------------------------------------------------------------------------
 
     async def on_click(self, click: CardClick) -> None:
-        """A tap: "retry with" makes a new job, "make it" / "cancel" answers a question; once per tap
+        """A tap: "retry with" makes a new job, "make it" / "cancel" answers a question, "Cancel" calls a
+        running job off; once per tap
         (resent callbacks keep their token)."""
         inbound_key = f"{PLATFORM}:{click.click_id}"
         new_token = self._seen.first_time(f"click:{click.click_id}")
@@ -212,7 +213,9 @@ class Receiver:
             lang=click.lang,
         )
         conversation = self._app.conversation
-        if click.answer is not None:
+        if click.action == "cancel":
+            await conversation.cancel(chat, click.job_id, inbound_key=inbound_key)
+        elif click.answer is not None:
             await conversation.go_ahead(chat, click.job_id, yes=click.answer, inbound_key=inbound_key)
         else:
             await conversation.retry(chat, click.job_id, click.model_key, inbound_key)

@@ -1,0 +1,59 @@
+"""Cancel on Feishu: the running status card's Cancel button (its asker's alone), and "取消" in words."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from handlers.jobs import Job, JobState
+from tests.bot.feishu.harness import ALICE, Feishu, running_feishu
+from tests.fakes.feishu.content import card_buttons, card_text
+
+SLOW = 0.05  # the sandbox's video takes about five seconds: time to cancel it
+BOB = "ou_bob00000000000000000000000002"
+
+
+async def running_job(feishu: Feishu) -> Job:
+    async with asyncio.timeout(10):
+        while (
+            job := await feishu.app.jobs.latest(f"feishu:{ALICE}")
+        ) is None or job.state is not JobState.RUNNING:
+            await asyncio.sleep(0.01)
+    return job
+
+
+async def test_the_cancel_button_stops_the_job_and_greys_the_card(tmp_path: Path) -> None:
+    async with running_feishu(tmp_path, VIDEOBOT_TIME_SCALE=SLOW) as feishu:
+        fake = feishu.fake
+        event = fake.text("make a video of a slow sunrise")
+        await fake.deliver(event)
+        job = await running_job(feishu)
+        card = feishu.status_card(event["event"]["message"]["message_id"])
+        (button,) = card_buttons(card.body)
+        assert button["text"]["content"] == "Cancel" and button["behaviors"][0]["value"]["job"] == job.id
+
+        refused = await fake.deliver(fake.click(card.message_id, "Cancel", operator=BOB))
+        assert refused.data is not None and "for the person who asked" in refused.data["toast"]["content"]
+        ack = await fake.deliver(fake.click(card.message_id, "Cancel"))
+        assert ack.data == {"toast": {"type": "info", "content": "Cancelling…"}}
+        await feishu.settle()
+        ended = await feishu.app.jobs.get(job.id)
+    assert ended is not None and ended.state is JobState.CANCELLED
+    assert card.body["header"]["template"] == "grey" and card_buttons(card.body) == []
+    assert card_text(card.body).startswith("⏹ Video cancelled")
+    assert 'Stopped "a slow sunrise"' in card_text(card.body)
+    assert not [m for m in fake.replies_to(event["event"]["message"]["message_id"]) if m.msg_type == "media"]
+
+
+async def test_cancel_in_words_greys_the_same_card(tmp_path: Path) -> None:
+    async with running_feishu(tmp_path, VIDEOBOT_TIME_SCALE=SLOW) as feishu:
+        fake = feishu.fake
+        event = fake.text("做一个日出的视频")
+        await fake.deliver(event)
+        job = await running_job(feishu)
+        await fake.deliver(fake.text("取消"))
+        await feishu.settle()
+        card = feishu.status_card(event["event"]["message"]["message_id"])
+        ended = await feishu.app.jobs.get(job.id)
+    assert ended is not None and ended.state is JobState.CANCELLED
+    assert card_text(card.body).startswith("⏹ 视频已取消") and "已停止「日出」" in card_text(card.body)
