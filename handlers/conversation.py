@@ -30,6 +30,7 @@ from handlers.intent import (
     ResetPrefs,
     SetModel,
     ShowCredits,
+    ShowHistory,
     ShowPrefs,
     ShowUsage,
     UnknownModel,
@@ -37,6 +38,7 @@ from handlers.intent import (
     parse,
 )
 from handlers.jobcontrol import JobControlDesk
+from handlers.overview import OverviewDesk
 from handlers.preferences import PreferenceDesk
 from handlers.services import Services, lang_of, prefs_user
 from handlers.starting import DEFAULT_MOTION_PROMPT, Starter
@@ -84,6 +86,7 @@ class ConversationHandler:
         self._prefs = PreferenceDesk(services, self._starter)
         self._usage = UsageDesk(services)
         self._control = JobControlDesk(services, self._starter)
+        self._overview = OverviewDesk(services)
         self._admin = AdminDesk(services, self._usage)
 
     # -- chat messages -------------------------------------------------------------------------------
@@ -148,7 +151,7 @@ class ConversationHandler:
             case SetModel():
                 await self._prefs.set_model(intent, chat)
             case Choice(index=index):
-                if not await self._control.pick(index, chat):
+                if not (await self._control.pick(index, chat) or await self._overview.pick(index, chat)):
                     await self._prefs.pick(index, chat)
             case Affirm():
                 await self._starter.affirm(chat)
@@ -176,7 +179,9 @@ class ConversationHandler:
             case ShowUsage():
                 await self._usage.show(chat)
             case AskStatus():
-                await self._usage.status(chat)
+                await self._overview.status(chat)
+            case ShowHistory():
+                await self._overview.history(chat)
             case ImageOnly():
                 await self._s.say(chat, image_received(lang))
             case Empty() | Help():
@@ -271,6 +276,19 @@ class ConversationHandler:
             await self._guard(chat, self._control.cancel_words(chat, answer=True))
         else:
             await self._guard(chat, self._control.cancel(chat, job_id))
+
+    async def show_history(self, chat: ChatRef) -> None:
+        chat = self._with_lang(chat, "")
+        await self._guard(chat, self._overview.history(chat))
+
+    async def show_status(self, chat: ChatRef) -> None:
+        chat = self._with_lang(chat, "")
+        await self._guard(chat, self._overview.status(chat))
+
+    async def show_again(self, chat: ChatRef, index: int) -> None:
+        """The ``index``-th newest video shown again (Discord's ``/show``)."""
+        chat = self._with_lang(chat, "")
+        await self._guard(chat, self._overview.show(chat, index))
 
     async def show_usage(self, chat: ChatRef) -> None:
         chat = self._with_lang(chat, "")

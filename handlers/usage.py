@@ -1,14 +1,11 @@
-"""What a person (or an admin) sees of money and jobs in the chat: usage, and how their video is doing."""
+"""What a person (or an admin) sees of money in the chat: usage, with their last jobs and their cost."""
 
 from __future__ import annotations
 
 from handlers.budgets import Scope
 from handlers.inbound import ChatRef
-from handlers.jobs import JobState
 from handlers.money import Display, usage_summary
 from handlers.services import Services, lang_of
-from messages.goahead import still_waiting
-from messages.notes import nothing_running, still_working
 
 RECENT_JOBS = 5
 
@@ -28,12 +25,3 @@ class UsageDesk:
         display = Display.first_paid(self._s.catalogue.providers)
         tz = self._s.budget.calendar.tz
         return usage_summary(lang_of(chat), usage, recent, display, tz=tz, title=title)
-
-    async def status(self, chat: ChatRef) -> None:
-        """进度 / status: waiting for their go-ahead, still working on it, or nothing is running."""
-        working = [job for job in await self._s.jobs.active(chat.user_key) if job.working]
-        lang = lang_of(chat)
-        if any(job.state is JobState.AWAITING for job in working):
-            await self._s.say(chat, still_waiting(lang))
-        else:
-            await self._s.say(chat, still_working(lang) if working else nothing_running(lang))

@@ -20,7 +20,8 @@ HELP = Text(
     "• 省积分:「用便宜的」;要画质:「用最好的」\n"
     "• 不满意:「换个模型」\n"
     "• 看模型和价格:「模型列表」\n"
-    "• 偏好:「我的偏好」查看,「重置偏好」清除\n\n"
+    "• 偏好:「我的偏好」查看,「重置偏好」清除\n"
+    "• 进度:「进度」;取消:「取消」;看做过的视频:「我的视频」\n\n"
     "每次生成前,我都会告诉你用哪个模型、预计多久、消耗多少积分。",
     "👋 I turn your messages into AI videos. Just tell me what you'd like to see:\n"
     '• From text: "an orange cat strolling down a neon street on a rainy night"\n'
@@ -31,7 +32,8 @@ HELP = Text(
     '• Save credits: "cheapest"; best looks: "best quality"\n'
     '• Not happy with it: "try another model"\n'
     '• Models and prices: "models"\n'
-    '• Preferences: "my preferences" to see them, "reset preferences" to clear them\n\n'
+    '• Preferences: "my preferences" to see them, "reset preferences" to clear them\n'
+    '• How it\'s going: "status"; call it off: "cancel"; your past videos: "my videos"\n\n'
     "Before every video I tell you the model, how long it should take and what it costs.",
 )
 LIST_HEADER = Text("🎬 {task}可用模型:", "🎬 Models for {task}:")

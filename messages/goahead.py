@@ -32,10 +32,6 @@ NOT_WAITING = Text(
     "这个问题已经过期或处理过了,直接告诉我你想生成什么吧。",
     "That question has expired or was already answered; just tell me what video you'd like.",
 )
-STILL_WAITING = Text(
-    "有一个视频还在等你确认:回复「好」开始生成,或「不用了」取消。",
-    'A video is waiting for your go-ahead: reply "yes" to make it, or "no" to cancel.',
-)
 PROMPT_SHOWN_CHARS = 200
 
 
@@ -85,8 +81,3 @@ def cancelled(lang: Lang, *, expired: bool) -> str:
 
 def not_waiting(lang: Lang) -> str:
     return NOT_WAITING(lang)
-
-
-def still_waiting(lang: Lang) -> str:
-    """ "Status?" while a question waits for the user's answer."""
-    return STILL_WAITING(lang)

@@ -12,6 +12,9 @@ from messages.text import Text
 COMMANDS: dict[str, Text] = {
     "video": Text("生成一段视频:写下描述,可附上图片", "Make a video: describe it, optionally add a picture"),
     "cancel": Text("取消我正在生成的视频", "Cancel my video in progress"),
+    "status": Text("我的视频进度", "How my videos in progress are doing"),
+    "history": Text("我最近的视频和链接", "My latest videos and their links"),
+    "show": Text("把我的一个视频再发到这里", "Show one of my videos here again"),
     "models": Text("可用的模型、价格和预计耗时", "The models, their prices and how long they take"),
     "prefs": Text("我常用的模型", "My usual models"),
     "prefs show": Text("查看我常用的模型", "Show my usual models"),
@@ -39,6 +42,9 @@ OPTIONS: dict[str, Text] = {
     "video duration": Text("视频时长(秒)", "Length in seconds"),
     "video aspect_ratio": Text("画面比例", "Picture shape"),
     "models task": Text("哪类视频", "Which kind of video"),
+    "show number": Text(
+        "第几个(1 是最新的,编号见 /history)", "Which one (1 is the latest; /history numbers them)"
+    ),
     "prefs set model": Text("以后都用这个模型", "The model to use from now on"),
     "prefs set task": Text("只用于这类视频(默认全部)", "Only for this kind of video (default: all kinds)"),
     "admin command": Text(

@@ -1,5 +1,6 @@
-"""The slash commands: ``/video``, ``/cancel``, ``/models``, ``/prefs show|set|reset``, ``/usage``,
-``/help`` and ``/admin`` (servers only, shown to members who may manage the server; our admin list decides).
+"""The slash commands: ``/video``, ``/cancel``, ``/status``, ``/history``, ``/show``, ``/models``,
+``/prefs show|set|reset``, ``/usage``, ``/help`` and ``/admin`` (servers only, shown to members who may
+manage the server; our admin list decides).
 
 Global commands, usable in servers and in direct messages with the bot (guild installs only: the bot
 must be present, so long jobs can fall back to bot-token messages). Callbacks stay thin: see ``slash``.
@@ -14,10 +15,11 @@ import discord
 from discord import app_commands
 
 from bot.discord_bot.host import host_of
-from bot.discord_bot.slash import model_choices, run_private, start_video, video_task
+from bot.discord_bot.slash import model_choices, run_private, run_public, start_video, video_task
 from bot.discord_bot.translator import described, labelled, option_text
 from handlers.conversation import ConversationHandler
 from handlers.inbound import ChatRef
+from handlers.overview import HISTORY_SIZE
 from messages import task_label
 from providers.types import TaskType, VideoParams
 
@@ -42,7 +44,20 @@ def add_commands(tree: app_commands.CommandTree[Any]) -> None:
     """Put every command on ``tree`` (a fresh set per tree)."""
     usage = _private("usage", ConversationHandler.show_usage)
     help_command = _private("help", ConversationHandler.show_help)
-    for command in (_video(), _cancel(), _models(), _prefs(), usage, help_command, _admin()):
+    status = _private("status", ConversationHandler.show_status)
+    history = _private("history", ConversationHandler.show_history)
+    for command in (
+        _video(),
+        _cancel(),
+        status,
+        history,
+        _show(),
+        _models(),
+        _prefs(),
+        usage,
+        help_command,
+        _admin(),
+    ):
         tree.add_command(command)
 
 
@@ -92,6 +107,21 @@ def _cancel() -> app_commands.Command[Any, ..., None]:
         await run_private(interaction, lambda chat, key: conversation.cancel(chat, None, inbound_key=key))
 
     return cancel
+
+
+def _show() -> app_commands.Command[Any, ..., None]:
+    @app_commands.command(name="show", description=described("show"))
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    @app_commands.allowed_installs(guilds=True, users=False)
+    @app_commands.describe(number=option_text("show", "number"))
+    async def show(
+        interaction: discord.Interaction[Any], number: app_commands.Range[int, 1, HISTORY_SIZE] = 1
+    ) -> None:
+        """One of the user's videos shown again here (1 = the latest, as ``/history`` numbers them)."""
+        conversation = host_of(interaction).app.conversation
+        await run_public(interaction, lambda chat, _: conversation.show_again(chat, number))
+
+    return show
 
 
 def _models() -> app_commands.Command[Any, ..., None]:

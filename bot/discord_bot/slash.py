@@ -88,6 +88,19 @@ async def run_private(
     await work(interaction_chat(interaction, locale_lang(interaction)), interaction_key(interaction))
 
 
+async def run_public(
+    interaction: discord.Interaction[Any], work: Callable[[ChatRef, str], Awaitable[None]]
+) -> None:
+    """``/show``: defer in the open ("thinking…"), then let ``work(chat, inbound_key)`` answer there."""
+    host = host_of(interaction)
+    if not await admitted(interaction, locale_lang(interaction)):
+        return
+    if not await _defer(interaction, ephemeral=False):
+        return
+    host.live.add(interaction)
+    await work(interaction_chat(interaction, locale_lang(interaction)), interaction_key(interaction))
+
+
 async def model_choices(
     interaction: discord.Interaction[Any], current: str, task_type: TaskType
 ) -> list[app_commands.Choice[str]]:

@@ -21,6 +21,7 @@ from handlers.intent.types import (
     ListModels,
     ResetPrefs,
     ShowCredits,
+    ShowHistory,
     ShowPrefs,
     ShowUsage,
 )
@@ -59,10 +60,13 @@ _WORDS: dict[Intent, tuple[str, ...]] = {
     ),
     ShowUsage(): (
         "usage", "/usage", "my usage", "show my usage", "spending", "my spending", "my budget", "budget",
-        "allowance", "my allowance", "how much have i spent", "how much is left", "history", "my history",
-        "/history", "my videos", "my jobs", "recent videos",
+        "allowance", "my allowance", "how much have i spent", "how much is left",
         "用量", "我的用量", "查用量", "额度", "我的额度", "剩余额度", "还剩多少额度", "花了多少",
-        "我的视频", "历史", "历史记录", "我的历史", "生成记录", "最近的视频",
+    ),
+    ShowHistory(): (
+        "history", "my history", "/history", "my videos", "my jobs", "recent videos", "my recent videos",
+        "show my videos", "past videos", "我的视频", "历史", "历史记录", "我的历史", "生成记录", "最近的视频",
+        "看看我的视频", "我做过的视频", "视频记录",
     ),
     AskStatus(): (
         "status", "/status", "progress", "my status", "job status", "is it done", "is it ready", "done yet",

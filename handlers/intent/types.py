@@ -119,6 +119,11 @@ class ShowUsage:
 
 
 @dataclass(frozen=True)
+class ShowHistory:
+    """My last videos (我的视频 / history), to see one again."""
+
+
+@dataclass(frozen=True)
 class AskStatus:
     """How is my video doing (进度 / status)?"""
 
@@ -137,6 +142,7 @@ Intent: TypeAlias = (
     | Affirm
     | Deny
     | CancelJob
+    | ShowHistory
     | Help
     | ListModels
     | ShowPrefs

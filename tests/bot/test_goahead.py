@@ -63,7 +63,9 @@ async def test_words_without_a_request_are_asked_about_then_made(tmp_path: Path)
         await user.say("A sunset over mountains")  # the seed's own example prompt, sent bare
         job = await waiting_job(app, "cli:dee")
         await user.say("status")
-        assert channel.of("dee")[-1].text.startswith("A video is waiting for your go-ahead")
+        status = channel.of("dee")[-1].text
+        waiting = '"A sunset over mountains" · Wan 2.6\n   waiting for your go-ahead (reply "yes" to start)'
+        assert waiting in status
         assert job.state is JobState.AWAITING and job.ask is Ask.WORDS and not fakes["ima"].tasks
         assert 'Shall I make a video of this?\n"A sunset over mountains"' in channel.of("dee")[-2].text
         await app.conversation.go_ahead(user.ref, job.id, yes=True, inbound_key="cli:tap-1")

@@ -79,7 +79,6 @@ def _goahead(lang: Lang) -> Iterator[tuple[str, str]]:
     for expired in (False, True):
         yield "cancelled", goahead.cancelled(lang, expired=expired)
     yield "not_waiting", goahead.not_waiting(lang)
-    yield "still_waiting", goahead.still_waiting(lang)
 
 
 def _admin(lang: Lang) -> Iterator[tuple[str, str]]:

@@ -37,7 +37,11 @@ async def test_the_synced_schema(fake: FakeDiscord, start_bot: StartBot) -> None
     async with start_bot(sync=True):
         pass
     commands = commands_by_name(fake)
-    assert set(commands) == {"video", "cancel", "models", "prefs", "usage", "help", "admin"}
+    assert set(commands) == {
+        "video", "cancel", "status", "history", "show", "models", "prefs", "usage", "help", "admin"
+    }  # fmt: skip
+    (number,) = commands["show"]["options"]
+    assert number["type"] == 4 and number["min_value"] == 1 and not number.get("required")
     assert commands["cancel"]["contexts"] == [0, 1] and not commands["cancel"].get("options")
     admin = commands["admin"]  # servers only, shown to those who may manage the server
     assert admin["contexts"] == [0] and str(admin["default_member_permissions"]) == str(1 << 5)
@@ -62,6 +66,9 @@ async def test_listed_guilds_get_the_commands_instead(fake: FakeDiscord, start_b
     assert set(commands_by_name(fake, str(fake.guild_id))) == {
         "video",
         "cancel",
+        "status",
+        "history",
+        "show",
         "models",
         "prefs",
         "usage",
@@ -85,8 +92,8 @@ async def test_operator_sync(fake: FakeDiscord, tmp_path: Path) -> None:
     again = await sync_commands(settings, tmp_path, None, False)
     forced = await sync_commands(settings, tmp_path, None, True)
     to_guild = await sync_commands(settings, tmp_path, fake.guild_id, False)
-    assert first == "synced 7 commands globally" and forced == first
+    assert first == "synced 10 commands globally" and forced == first
     assert again == "commands unchanged since the last sync globally; nothing sent"
-    assert to_guild == f"synced 7 commands to guild {fake.guild_id}"
+    assert to_guild == f"synced 10 commands to guild {fake.guild_id}"
     assert len(fake.calls_to("commands_put")) == 2 and len(fake.calls_to("commands_put_guild")) == 1
     assert not fake.calls_to("gateway_ws"), "REST only"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.intent import AskStatus, Generate, ShowUsage, parse
+from handlers.intent import AskStatus, Generate, ShowHistory, ShowUsage, parse
 
 
 @pytest.mark.parametrize(
@@ -51,8 +51,9 @@ def test_words_without_a_request_cue_are_asked_about_first(text: str) -> None:
         ("status", AskStatus()),
         ("进度", AskStatus()),
         ("好了吗?", AskStatus()),
-        ("history", ShowUsage()),
-        ("我的视频", ShowUsage()),
+        ("history", ShowHistory()),
+        ("my videos", ShowHistory()),
+        ("我的视频", ShowHistory()),
         ("我的用量", ShowUsage()),
         ("my usage", ShowUsage()),
         ("/usage", ShowUsage()),

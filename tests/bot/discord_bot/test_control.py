@@ -1,4 +1,5 @@
-"""Cancel on Discord: the running status message's Cancel button (after a restart too) and ``/cancel``."""
+"""Cancel on Discord: the running status message's Cancel button (after a restart too) and ``/cancel``;
+and ``/status``, ``/history``, ``/show``."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 
 from bot.wiring import App, build_app
 from handlers.jobs import Job, JobState
-from tests.bot.discord_bot.support import key, running_bot
+from tests.bot.discord_bot.support import finished_job, key, running_bot
 from tests.fakes.discord import FakeDiscord, FakeInteraction, FakeMessage
 from tests.support import settings_for
 
@@ -26,6 +27,14 @@ async def slow_app(tmp_path: Path) -> AsyncIterator[App]:
         yield application
     finally:
         await application.aclose()
+
+
+async def answer_of(fake: FakeDiscord, interaction: FakeInteraction) -> FakeMessage:
+    """The filled original response of a deferred command."""
+    found: FakeMessage = await fake.wait_for(
+        lambda: (m := fake.messages.get(interaction.original_id or 0)) and m.content and m
+    )
+    return found
 
 
 async def running(fake: FakeDiscord, app: App, interaction: FakeInteraction) -> tuple[Job, FakeMessage]:
@@ -93,3 +102,19 @@ async def test_the_cancel_command_with_nothing_running(fake: FakeDiscord, slow_a
             lambda: (m := fake.messages.get(command.original_id or 0)) and m.content and m
         )
     assert answer.ephemeral and answer.content.startswith("No video is being made for you right now")
+
+
+async def test_status_history_and_show(fake: FakeDiscord, app: App) -> None:
+    alice = fake.person("alice")
+    async with running_bot(app, fake):
+        made = await fake.slash("video", {"prompt": "a paper boat"}, by=alice)
+        job = await finished_job(app, key(made))
+        status = await answer_of(fake, await fake.slash("status", {}, by=alice))
+        history = await answer_of(fake, await fake.slash("history", {}, by=alice))
+        show = await fake.slash("show", {"number": 1}, by=alice)
+        shown = await answer_of(fake, show)
+        await fake.wait_for(lambda: show.followup_ids)
+    assert job.state is JobState.DELIVERED
+    assert status.ephemeral and status.content.startswith("No video is being made for you right now")
+    assert history.ephemeral and history.content.startswith('Your latest videos:\n1. ✅ "a paper boat"')
+    assert not shown.ephemeral and shown.content.startswith('🔁 Again: "a paper boat"') and shown.video
