@@ -96,7 +96,7 @@ class ConversationHandler:
         :data:`MAX_MESSAGE_CHARS` gets a short note and is never parsed."""
         too_long = len(message.text) > MAX_MESSAGE_CHARS
         head = message.text[:MAX_MESSAGE_CHARS]
-        lang = message.chat.lang or detect_lang(head) or self._default_lang
+        lang = self.lang_for(message.chat, head)
         chat = message.chat.model_copy(update={"lang": lang, "reply_to": message.message_id})
         if await self._redelivered(chat, message.inbound_key):
             return
@@ -156,10 +156,13 @@ class ConversationHandler:
             case Affirm():
                 await self._starter.affirm(chat)
             case Deny():
+                failed = await self._starter.retry_target(chat)
                 self._s.dialogue.clear(chat.user_key)
                 if (waiting := await self._starter.waiting(chat)) is not None:
                     await self._starter.go_ahead(chat, waiting.id, yes=False)
                 else:
+                    if failed is not None:  # "no" to the failure's "retry with another model?"
+                        self._s.dialogue.decline(chat.user_key, failed.id)
                     await self._s.say(chat, ok_no_retry(lang))
             case CancelJob():
                 await self._control.cancel_words(chat)
@@ -356,8 +359,19 @@ class ConversationHandler:
 
     # -- plumbing ----------------------------------------------------------------------------------------
 
+    def lang_for(self, chat: ChatRef, text: str) -> Lang:
+        """The language to answer ``text`` in: the chat's own, else the language of its words (then
+        remembered), else the one the user last wrote in, else the default. A number, a photo alone or
+        a click thus gets the conversation's language."""
+        if chat.lang:
+            return chat.lang
+        if detected := detect_lang(text):
+            self._s.dialogue.set_lang(chat.user_key, detected)
+            return detected
+        return self._s.dialogue.lang(chat.user_key) or self._default_lang
+
     def _with_lang(self, chat: ChatRef, text: str) -> ChatRef:
-        return chat.model_copy(update={"lang": chat.lang or detect_lang(text) or self._default_lang})
+        return chat.model_copy(update={"lang": self.lang_for(chat, text)})
 
     async def _guard(self, chat: ChatRef, work: Awaitable[None]) -> None:
         """Run ``work``; provider trouble becomes its translated reason, our own bugs an apology."""

@@ -49,8 +49,9 @@ class JobControlDesk:
             await self.cancel(chat, jobs[0].id, answer=answer)
         elif jobs:
             await self._offer(chat, jobs)
-        elif await self._starter.retry_target(chat) is not None:
-            await self._s.say(chat, ok_no_retry(lang_of(chat)))  # "no thanks" to a failure's suggestions
+        elif (failed := await self._starter.retry_target(chat)) is not None:
+            self._s.dialogue.decline(chat.user_key, failed.id)  # "no thanks" to a failure's suggestions
+            await self._s.say(chat, ok_no_retry(lang_of(chat)))
         else:
             await self._s.say(chat, nothing_to_cancel(lang_of(chat)))
 

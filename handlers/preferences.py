@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from handlers.choosing import mention_name, resolve_mention, resolve_policy
+from handlers.dialogue import FORGET_AFTER
 from handlers.inbound import ChatRef
 from handlers.intent import Policy, SetModel
+from handlers.jobs import Job
 from handlers.services import Services, lang_of, prefs_user
 from handlers.starting import Starter
+from handlers.timing import utc_now
 from messages import (
     cheapest_once,
+    cheapest_retry,
     choose_model,
     help_text,
     model_not_found,
     models_list,
     no_model_available,
     pref_saved,
+    pref_saved_each,
     pref_switched,
     prefs_reset,
     prefs_summary,
@@ -36,15 +41,16 @@ class PreferenceDesk:
         lang = lang_of(chat)
         failed = await self._starter.retry_target(chat)
         if intent.model is None and intent.policy is Policy.CHEAPEST and not intent.remember:
-            task_type = failed.request.task_type if failed else await self.last_task_type(chat)
-            cheapest = await self._s.catalogue.cheapest(task_type)
-            await self._s.say(chat, cheapest_once(lang, cheapest.name if cheapest else ""))
-            if failed and cheapest:
+            cheapest = await self._s.catalogue.cheapest(failed.request.task_type) if failed else None
+            if failed and cheapest:  # an answer to the failure's "try another model?"
+                await self._s.say(chat, cheapest_retry(lang, cheapest.name))
                 await self._starter.retry(chat, failed.id, cheapest.key)
-            else:
+            else:  # the model depends on the next request: its pre-notification names it
+                await self._s.say(chat, cheapest_once(lang))
                 self._s.dialogue.use_cheapest_next(chat.user_key)
             return
         saved: CatalogueEntry | None = None
+        each: dict[TaskType, str] = {}
         for task_type in TaskType:
             if intent.model is not None:
                 entry = await resolve_mention(self._s.catalogue, intent.model, task_type)
@@ -52,6 +58,7 @@ class PreferenceDesk:
                 entry = await resolve_policy(self._s.catalogue, intent.policy or Policy.BEST, task_type)
             if entry is not None:
                 await self._s.remember(chat, entry)
+                each[task_type] = entry.name
                 if saved is None or (failed and task_type is failed.request.task_type):
                     saved = entry
         if saved is None:
@@ -59,24 +66,32 @@ class PreferenceDesk:
             entries = await self._s.catalogue.entries(TaskType.TEXT_TO_VIDEO)
             await self._s.say(chat, model_not_found(lang, name, entries))
             return
-        await self._s.say(
-            chat, pref_saved(lang, saved.name) if intent.remember else pref_switched(lang, saved.name)
-        )
+        if len(set(each.values())) > 1:  # "best" differs per kind of video: every one saved is named
+            await self._s.say(chat, pref_saved_each(lang, list(each.items())))
+        else:
+            await self._s.say(
+                chat, pref_saved(lang, saved.name) if intent.remember else pref_switched(lang, saved.name)
+            )
         if failed and saved.task_type is failed.request.task_type:
             await self._starter.retry(chat, failed.id, saved.key)
 
     async def pick(self, index: int, chat: ChatRef) -> None:
-        """A number answering "换个模型": save the chosen model (and retry a failed request with it)."""
-        choices = self._s.dialogue.get(chat.user_key).choices
-        if not 1 <= index <= len(choices):
+        """A number answering "换个模型": save the chosen model and make the video the list was about
+        (the last one, failed or made) again with it."""
+        state = self._s.dialogue.get(chat.user_key)
+        if not 1 <= index <= len(state.choices):
             await self._s.say(chat, help_text(lang_of(chat)))
             return
-        await self.set_key(chat, choices[index - 1], None)
+        about = await self._s.jobs.get(state.about, photos=False) if state.about else None
+        await self.set_key(chat, state.choices[index - 1], None, rerun=about)
 
-    async def set_key(self, chat: ChatRef, model_key: str, task_type: TaskType | None) -> None:
-        """Save ``model_key`` for ``task_type`` (every task type it does when ``None``)."""
+    async def set_key(
+        self, chat: ChatRef, model_key: str, task_type: TaskType | None, *, rerun: Job | None = None
+    ) -> None:
+        """Save ``model_key`` for ``task_type`` (every task type it does when ``None``); then make
+        ``rerun`` (else a recent failure) again with it."""
         lang = lang_of(chat)
-        failed = await self._starter.retry_target(chat)
+        again = rerun or await self._starter.retry_target(chat)
         saved: CatalogueEntry | None = None
         for task in [task_type] if task_type else list(TaskType):
             entry = await self._s.catalogue.entry(model_key, task)
@@ -89,14 +104,25 @@ class PreferenceDesk:
             await self._s.say(chat, model_not_found(lang, spec.name if spec else model_key, entries))
             return
         await self._s.say(chat, pref_saved(lang, saved.name))
-        if failed and await self._s.catalogue.entry(model_key, failed.request.task_type):
-            await self._starter.retry(chat, failed.id, model_key)
+        if again and await self._s.catalogue.entry(model_key, again.request.task_type):
+            await self._starter.retry(chat, again.id, model_key)
 
     async def offer_models(self, chat: ChatRef) -> None:
-        """换个模型: the models with their prices, numbered."""
-        entries = await self._s.catalogue.entries(await self.last_task_type(chat))
-        self._s.dialogue.offer(chat.user_key, tuple(e.key for e in entries))
+        """换个模型: the other models for the last video, with their prices, numbered; a number then
+        makes that video again with the pick."""
+        latest = await self._s.jobs.latest(chat.user_key)
+        recent = latest if latest is not None and latest.finished and self._recent(latest) else None
+        task_type = latest.request.task_type if latest else TaskType.TEXT_TO_VIDEO
+        current = latest.model_key if latest else None
+        entries = [e for e in await self._s.catalogue.entries(task_type) if e.key != current]
+        self._s.dialogue.offer(
+            chat.user_key, tuple(e.key for e in entries), about=recent.id if recent else None
+        )
         await self._s.say(chat, choose_model(lang_of(chat), entries))
+
+    @staticmethod
+    def _recent(job: Job) -> bool:
+        return job.finished_at is not None and utc_now() - job.finished_at < FORGET_AFTER
 
     async def list_models(self, chat: ChatRef, task_types: tuple[TaskType, ...] | None = None) -> None:
         lang = lang_of(chat)

@@ -128,12 +128,13 @@ def failover(job: Job, from_provider: str) -> Reply:
 
 def progress_update(job: Job, elapsed_s: float) -> Reply:
     """Step 2: ``P = min(95, floor(elapsed / max * 100))``, frozen at 95 % past the estimate."""
+    shown_s = int(elapsed_s)  # the seconds the user reads: every rule judges those
     text = progress(
         lang_of(job),
-        percent=progress_percent(elapsed_s, job.eta.max_s),
-        elapsed_s=int(elapsed_s),
+        percent=progress_percent(shown_s, job.eta.max_s),
+        elapsed_s=shown_s,
         max_s=job.eta.max_s,
-        overdue=elapsed_s > job.eta.max_s,
+        overdue=shown_s > job.eta.max_s,  # seed: "If elapsed > estimated_max", never at elapsed == max
     )
     return Reply(kind=ReplyKind.PROGRESS, text=text, job_id=job.id, buttons=cancel_buttons(job))
 

@@ -192,6 +192,8 @@ class Starter:
         latest = await self._s.jobs.latest(chat.user_key)
         if latest is None or latest.state is not JobState.FAILED or latest.finished_at is None:
             return None
+        if self._s.dialogue.get(chat.user_key).declined == latest.id:
+            return None  # they said no to retrying it
         return latest if utc_now() - latest.finished_at < FORGET_AFTER else None
 
     async def waiting(self, chat: ChatRef) -> Job | None:

@@ -62,9 +62,15 @@ PREF_SWITCHED = Text(
     "✅ Switched to {model}, and I'll keep using it for your videos",
 )
 CHEAPEST_ONCE = Text(
-    "💰 好的,下一个视频用最省钱的 {model}(这次不改你的默认模型)",
-    "💰 OK, your next video uses the cheapest model, {model} (your default stays as it is)",
+    "💰 好的,下一个视频用能做它的最省钱的模型,开始前我会告诉你是哪个、消耗多少(这次不改你的默认模型)",
+    "💰 OK, your next video uses the cheapest model that can make it; I'll name it and its cost before "
+    "it starts (your default stays as it is)",
 )
+CHEAPEST_RETRY = Text(
+    "💰 好的,用最省钱的 {model} 再试一次(这次不改你的默认模型)",
+    "💰 OK, trying it again with the cheapest model, {model} (your default stays as it is)",
+)
+PREF_SAVED_EACH = Text("✅ 已记住!以后视频生成默认用:\n{lines}", "✅ Got it! From now on I'll use:\n{lines}")
 PREFS_HEADER = Text("你的偏好:", "Your preferences:")
 PREFS_LINE = Text("• {task}:{model}", "• {task}: {model}")
 PREFS_EMPTY = Text("还没有偏好,会用推荐模型", "No preferences yet, I'll use the recommended models")
@@ -154,6 +160,18 @@ def prefs_reset(lang: Lang) -> str:
     return PREFS_RESET(lang)
 
 
-def cheapest_once(lang: Lang, model_name: str) -> str:
-    """ "用便宜的" alone: the next request only, not saved (seed 001)."""
-    return CHEAPEST_ONCE(lang, model=model_name)
+def cheapest_once(lang: Lang) -> str:
+    """ "用便宜的" alone: the next request only, not saved (seed 001); the model depends on the request,
+    so the pre-notification names it."""
+    return CHEAPEST_ONCE(lang)
+
+
+def cheapest_retry(lang: Lang, model_name: str) -> str:
+    """ "用便宜的" right after a failure: that request again on the cheapest model, not saved."""
+    return CHEAPEST_RETRY(lang, model=model_name)
+
+
+def pref_saved_each(lang: Lang, items: Sequence[tuple[TaskType, str]]) -> str:
+    """Several models remembered at once (用最好的 / best quality): one per kind of video, each named."""
+    lines = "\n".join(PREFS_LINE(lang, task=task_label(lang, task), model=name) for task, name in items)
+    return PREF_SAVED_EACH(lang, lines=lines)

@@ -14,7 +14,6 @@ from bot.discord_bot.chats import PLATFORM, message_chat, message_who
 from bot.discord_bot.host import Host
 from handlers.channel import DeliveryError
 from handlers.inbound import ChatRef, InboundMessage
-from handlers.intent import detect_lang
 from messages import not_allowed, unsupported_message
 from messages.reply import Reply, ReplyKind
 
@@ -31,7 +30,7 @@ async def on_direct_message(host: Host, message: discord.Message) -> None:
         return  # server messages: slash commands only (no message content intent)
     chat = message_chat(message)
     answer_to = chat.model_copy(
-        update={"reply_to": str(message.id), "lang": detect_lang(message.content) or host.app.settings.lang}
+        update={"reply_to": str(message.id), "lang": host.app.conversation.lang_for(chat, message.content)}
     )
     if not host.app.access.allows(PLATFORM, message_who(message)):  # told once a day, never a flood
         log.info("discord %s is outside the access policy for direct messages", message.author.id)

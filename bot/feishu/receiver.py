@@ -34,7 +34,6 @@ from bot.feishu.settings import FeishuSettings, FeishuTuning
 from bot.wiring import App
 from handlers.access import Refusals, Who
 from handlers.inbound import ChatRef, InboundMessage
-from handlers.intent import detect_lang
 from messages import attachment_not_image, attachment_too_large, not_allowed, unsupported_message
 from messages.platform_feishu import image_unavailable, stale_request
 from messages.reply import Lang, Reply, ReplyKind
@@ -108,7 +107,7 @@ class Receiver:
             reply_to=message.message_id,
             space=None if message.is_dm else message.chat_id,  # a group spends from its own budget
         )
-        lang: Lang = detect_lang(message.text) or self._app.settings.lang
+        lang = self._app.conversation.lang_for(chat, message.text)
         inbound = InboundMessage(chat=chat, message_id=message.message_id, text=message.text)
         if self._stale(message):
             if await self._app.jobs.claim_inbound(inbound.inbound_key, self._app.timescale.now()):
@@ -143,7 +142,7 @@ class Receiver:
         )
         if message.is_dm and self._refusals.first_today(message.sender_id, self._app.timescale.now()):
             chat = ChatRef(platform=PLATFORM, chat_id=message.chat_id, user_id=message.sender_id)
-            lang: Lang = detect_lang(message.text) or self._app.settings.lang
+            lang = self._app.conversation.lang_for(chat, message.text)
             await self._say(chat.model_copy(update={"reply_to": message.message_id}), lang, not_allowed(lang))
         return False
 

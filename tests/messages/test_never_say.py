@@ -128,8 +128,13 @@ def _chat(lang: Lang) -> Iterator[tuple[str, str]]:
         yield "model_not_for_task", m.model_not_for_task(lang, "Vidu Q2", task)
     for name in MODEL_NAMES:
         yield "pref_saved", m.pref_saved(lang, name)
+        yield (
+            "pref_saved_each",
+            m.pref_saved_each(lang, [(TaskType.TEXT_TO_VIDEO, name), (TaskType.IMAGE_TO_VIDEO, "x")]),
+        )
         yield "pref_switched", m.pref_switched(lang, name)
-        yield "cheapest_once", m.cheapest_once(lang, name)
+        yield "cheapest_retry", m.cheapest_retry(lang, name)
+    yield "cheapest_once", m.cheapest_once(lang)
     yield "prefs_summary", m.prefs_summary(lang, [(task, "Wan 2.6") for task in TaskType])
     yield "prefs_summary", m.prefs_summary(lang, [])
     yield "prefs_reset", m.prefs_reset(lang)
