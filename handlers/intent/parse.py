@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from handlers.intent.commands import match_command
 from handlers.intent.cues import asks_for_video
 from handlers.intent.params import extract_params
-from handlers.intent.preferences import extract_preference, unknown_model_name
+from handlers.intent.preferences import extract_preference, unknown_model_in_request, unknown_model_name
 from handlers.intent.prompt import clean_prompt
 from handlers.intent.providers import extract_provider
 from handlers.intent.tasks import infer_task_type
@@ -44,6 +44,8 @@ def parse(text: str, images: Sequence[ImageInput] = ()) -> Intent:
         )
     if not inputs and not chose and (name := unknown_model_name(rest)):
         return UnknownModel(name=name)
+    if not chose and (name := unknown_model_in_request(rest)):
+        return UnknownModel(name=name)  # seed: an unknown model is "not found" plus the list, no video
     asked = bool(inputs) or chose or provider is not None or params != VideoParams() or asks_for_video(text)
     return Generate(
         prompt=prompt,

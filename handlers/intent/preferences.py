@@ -178,6 +178,45 @@ def extract_preference(text: str) -> tuple[Preference, str]:
     return Preference(model=model, policy=policy, remember=remember), text
 
 
+# A model named inside a request ("用 Runway 做一个小狗的视频", "make a puppy video with Runway"): in
+# Chinese any Latin name before a making verb; in English a well-known video model we do not offer,
+# or any name followed by "model" (a bare "with X" is too often part of the scene: "with Eiffel Tower").
+_ZH_NAMED = re.compile(
+    r"(?:^|[\s,,。!!??])(?:请|帮我|麻烦)?\s*(?:使用|用)\s*(?P<name>[A-Za-z][\w.\- ]{0,24}?)\s*"
+    r"(?:模型)?\s*(?:来|给我|帮我)?\s*(?:做|生成|制作|出)"
+)
+_GENERIC = frozenset({"ai", "a.i.", "aigc"})  # "用 AI 生成…" names no model
+ELSEWHERE = (
+    "runway", "runway gen-3", "runway gen-4", "gen-3", "gen-4", "pika", "luma", "dream machine",
+    "midjourney", "stable video", "svd", "haiper", "hunyuan", "mochi", "ltx", "cogvideo", "cogvideox",
+    "jimeng", "kaiber", "genmo", "invideo", "heygen", "synthesia",
+)  # fmt: skip
+_EN_NAMED = re.compile(
+    r"\b(?:with|using|via|on|in)\s+(?:the\s+)?(?P<name>[A-Za-z][\w.\-]*(?:\s+[A-Za-z0-9][\w.\-]*){0,2}?)"
+    r"(?P<model>\s+(?:model|ai))?(?=$|[\s,.!?;:])",
+    re.IGNORECASE,
+)
+
+
+_EN_USE_TO = re.compile(
+    r"\buse\s+(?:the\s+)?(?P<name>[A-Za-z][\w.\-]*(?:\s+[\w.\-]+){0,2}?)\s+(?:model\s+)?"
+    r"to\s+(?:make|create|generate|render|do)\b",
+    re.IGNORECASE,
+)
+
+
+def unknown_model_in_request(text: str) -> str | None:
+    """The name of a model we do not know, named inside a video request; None when there is none."""
+    for found in (_ZH_NAMED.search(text), _EN_USE_TO.search(text)):
+        if found and not _NOT_A_NAME.search(found["name"]) and found["name"].strip().lower() not in _GENERIC:
+            return found["name"].strip()
+    for en in _EN_NAMED.finditer(text):
+        name = en["name"].strip()
+        if name.lower() in ELSEWHERE or (en["model"] and not _NOT_A_NAME.search(name)):
+            return name
+    return None
+
+
 def unknown_model_name(text: str) -> str | None:
     """XXX in a lone "用XXX" / "use XXX" naming no model we know (short, nothing else asked)."""
     match = _UNKNOWN.fullmatch(text.strip())

@@ -149,3 +149,19 @@ async def test_best_names_every_model_it_saves(tmp_path: Path) -> None:
         assert all(name in said for name in names)
     else:
         assert said.endswith(f"{names.pop()} for your videos")
+
+
+async def test_an_unknown_model_named_in_a_request_is_not_found_plus_the_list(tmp_path: Path) -> None:
+    """Seed: a model that does not exist gets "not found" and the models to pick from; nothing runs."""
+    async with running_app(tmp_path) as (app, channel):
+        user = Chat(app, "hal")
+        await user.say("用 Runway 做一个小狗的视频")
+        zh = channel.of("hal")[-1].text
+        await user.say("make a puppy video with Pika")
+        en = channel.of("hal")[-1].text
+        await user.say("用 AI 生成一个小狗的视频")  # "AI" names no model: a video is made
+        await user.settle(30)
+        jobs = await app.jobs.recent(user_key="cli:hal")
+    assert zh.startswith("没找到「Runway」这个模型。可以选:") and "Wan 2.6" in zh
+    assert en.startswith('I couldn\'t find a model called "Pika". You can pick:')
+    assert len(jobs) == 1 and "Runway" not in jobs[0].request.prompt

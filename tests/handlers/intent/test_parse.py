@@ -159,17 +159,40 @@ def test_unknown_model(text: str, name: str) -> None:
     assert parse(text) == UnknownModel(name=name)
 
 
+def test_use_many_words_is_a_prompt() -> None:
+    intent = parse("use one two three four five")
+    assert isinstance(intent, Generate) and intent.prompt == "use one two three four five"
+
+
 @pytest.mark.parametrize(
-    ("text", "prompt"),
+    ("text", "name"),
     [
-        ("use foobar to make a video of a cat", "use foobar to make a video of a cat"),
-        ("用foobar做一只小狗", "用foobar做一只小狗"),
-        ("use one two three four five", "use one two three four five"),
+        ("use foobar to make a video of a cat", "foobar"),
+        ("用foobar做一只小狗", "foobar"),
+        ("用 Runway 做一个小狗的视频", "Runway"),
+        ("请用 Pika 帮我做一个视频", "Pika"),
+        ("make a puppy video with Runway", "Runway"),
+        ("make a cat video using Luma", "Luma"),
+        ("make a video with the Foo model", "Foo"),
     ],
 )
-def test_use_unknown_with_more_request_is_a_prompt(text: str, prompt: str) -> None:
-    intent = parse(text)
-    assert isinstance(intent, Generate) and intent.prompt == prompt and intent.model is None
+def test_an_unknown_model_inside_a_request_is_not_found(text: str, name: str) -> None:
+    """Seed 001: an unknown model is "not found" plus the list, never silently the default."""
+    assert parse(text) == UnknownModel(name=name)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "make a video of Paris with Eiffel Tower",
+        "make a video of a dog playing with a ball",
+        "用 AI 生成一个小狗的视频",
+        "用 iPhone 拍的视频",
+        "use this to make a video",
+    ],
+)
+def test_scene_words_are_no_model(text: str) -> None:
+    assert isinstance(parse(text), Generate)
 
 
 @pytest.mark.parametrize(
