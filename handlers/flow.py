@@ -20,6 +20,7 @@ from handlers.asking import Asking
 from handlers.budgets import Charge
 from handlers.cancelling import Cancelling
 from handlers.channel import ChatUnreachable
+from handlers.cheaper import cheaper_option
 from handlers.creating import CreateAttempts
 from handlers.jobs import Admission, Ask, Job, JobState, Step
 from handlers.reconciling import CannotTell, reconcile
@@ -255,7 +256,7 @@ class GenerationFlow(Watching, Asking, Cancelling):
 
     async def _notify(self, job: Job) -> None:
         """Step 1. A chat that refuses it for good raises :class:`ChatUnreachable`: nothing is ordered."""
-        reply = await replies.notice(job, self._catalogue)
+        reply = replies.notice(job, await cheaper_option(job, self._catalogue, self._providers))
         job.started_at = self._timescale.now()
         job.status_message_id = await self._send(job, reply, permanent_errors=True)
         job.delivered.add(Step.NOTICE)

@@ -18,10 +18,9 @@ from messages import (
 )
 from messages.control import CancelOutcome, cancel_label, cancel_outcome
 from messages.goahead import ask_cost, ask_words, cancelled, go_label, stop_label
-from messages.reply import Button, Lang, Reply, ReplyKind, Selection
+from messages.reply import Button, Lang, Reply, ReplyKind
 from providers.catalogue import Catalogue
 from providers.errors import ErrorKind, ProviderError
-from providers.specs import EXPENSIVE_CREDITS
 from providers.types import CreditUnit
 
 
@@ -29,20 +28,11 @@ def lang_of(job: Job) -> Lang:
     return job.chat.lang or "zh"
 
 
-async def notice(job: Job, catalogue: Catalogue) -> Reply:
-    """Step 1: model, estimated time, exact cost; a cheaper choice named beside an expensive automatic one."""
+def notice(job: Job, cheaper: tuple[str, int] | None = None) -> Reply:
+    """Step 1: model, estimated time, exact cost; ``cheaper`` (a name and its price for this request,
+    :func:`handlers.cheaper.cheaper_option`) named beside an expensive automatic choice."""
     assert job.quote is not None
     quote = job.quote
-    cheaper = None
-    if job.selection in (Selection.DEFAULT, Selection.PREFERENCE) and quote.credits > EXPENSIVE_CREDITS:
-        try:
-            alt = await catalogue.cheaper_than(
-                quote.credits, job.request.task_type, job.model_key, provider=quote.provider
-            )
-        except ProviderError:
-            alt = None
-        if alt is not None and alt.unit is quote.unit:  # a price in another unit would mislead
-            cheaper = (alt.name, alt.credits_min)
     text = pre_notification(
         lang_of(job),
         model_name=job.model_name,

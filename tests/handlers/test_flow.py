@@ -72,6 +72,22 @@ async def test_an_expensive_default_names_a_cheaper_model(manual: Manual) -> Non
     assert "Wan 2.6" not in explicit and "premium model Sora 2 Pro" in explicit
 
 
+async def test_the_cheaper_model_is_priced_at_the_users_own_settings(manual: Manual) -> None:
+    """Seed 001 Step 1 names a cheaper model beside an expensive automatic one; its price is the one
+    this request would cost there (10 s 1080p here), never the model's cheapest setting."""
+    rig = manual.rig
+    asked = GenerationRequest(
+        task_type=T2V, prompt="a kite", params=VideoParams(duration=10, resolution="1080p")
+    )
+    job = await started(rig, key="wan-2.6", selection=Selection.DEFAULT, request=asked)
+    assert job.quote is not None
+    alt = await rig.catalogue.cheaper_than(job.quote.credits, T2V, "wan-2.6", provider="ima")
+    assert alt is not None
+    priced = await rig.providers["ima"].quote(asked, alt.offer)
+    assert priced.credits > alt.credits_min, "the settings cost more than the model's minimum"
+    assert f"you can switch to {alt.name} ({priced.credits} credits)" in replies(rig)[0].text
+
+
 async def test_a_refused_create_fails_before_a_task_exists(manual: Manual) -> None:
     rig = manual.rig
     manual.fake.inject("create", Fault.INSUFFICIENT_POINTS)
