@@ -76,6 +76,7 @@ class GenerationFlow(Watching, Asking, Cancelling):
             if job.chat.platform not in platforms:
                 continue
             resumed += 1
+            self._resumed.add(job.id)
             if job.state is JobState.RUNNING:
                 self._watch(job)
                 self._background.spawn(self.poll(job.id), f"poll:{job.id}")

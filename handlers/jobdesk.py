@@ -20,6 +20,7 @@ from handlers.creating import CreateAttempts
 from handlers.jobs import Job, JobState, JobStore, Step
 from handlers.polling import PollBackoff
 from handlers.scheduling import JobScheduler
+from handlers.suggesting import suggest
 from handlers.timing import TimeScale
 from messages.reply import Reply
 from prefs import PreferenceStore
@@ -59,6 +60,7 @@ class JobDesk:
         self._backoff = PollBackoff(timescale)
         self._attempts: dict[str, CreateAttempts] = {}  # per job until it ends: refusals come by poll too
         self._stopping: dict[str, asyncio.Event] = {}  # jobs being cancelled (handlers.cancelling)
+        self._resumed: set[str] = set()  # jobs picked up after a restart, until they end
 
     def _price(self, job: Job) -> None:
         if job.quote is not None:
@@ -74,9 +76,15 @@ class JobDesk:
     async def _fail(self, job: Job, kind: ErrorKind) -> None:
         job.error_kind = kind
         if Step.FAILURE not in job.delivered:
-            reply = await replies.failure_notice(job, kind, self._catalogue)
+            reply = await self._failure_reply(job, kind)
             await self._tell(job, Step.FAILURE, reply, replace=job.status_message_id)
         await self._end(job, JobState.FAILED)
+
+    async def _failure_reply(self, job: Job, kind: ErrorKind) -> Reply:
+        """Step 4 with suggestions fit for this failure and request; a job resumed after a restart
+        names its video (its notice may be far above, or in an earlier session)."""
+        found = await suggest(job, kind, self._catalogue, self._providers)
+        return replies.failure_notice(job, kind, found, about=job.id in self._resumed)
 
     async def _uncertain(self, job: Job, kind: ErrorKind) -> None:
         """The create may have happened and cannot be checked: say so plainly, never re-send."""
@@ -97,6 +105,7 @@ class JobDesk:
         self._scheduler.forget(job.id)
         self._backoff.clear(job.id)
         self._attempts.pop(job.id, None)
+        self._resumed.discard(job.id)
         job.advance(state)
         await self._jobs.save(job)
         self._locks.pop(job.id, None)

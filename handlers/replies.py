@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from handlers.jobs import Ask, Job
+from handlers.suggesting import Suggestion
 from messages import (
     Alternative,
     failover_note,
@@ -19,8 +22,7 @@ from messages import (
 from messages.control import CancelOutcome, cancel_label, cancel_outcome
 from messages.goahead import ask_cost, ask_words, cancelled, go_label, stop_label
 from messages.reply import Button, Lang, Reply, ReplyKind
-from providers.catalogue import Catalogue
-from providers.errors import ErrorKind, ProviderError
+from providers.errors import ErrorKind
 from providers.types import CreditUnit
 
 
@@ -158,19 +160,32 @@ def link(job: Job) -> Reply:
     return Reply(kind=ReplyKind.LINK, text=video_link(lang_of(job), job.video_url), job_id=job.id)
 
 
-async def failure_notice(job: Job, kind: ErrorKind, catalogue: Catalogue) -> Reply:
-    """Step 4: the translated reason, two alternatives offered today (live prices), retry buttons."""
+def failure_notice(
+    job: Job, kind: ErrorKind, suggestions: Sequence[Suggestion], *, about: bool = False
+) -> Reply:
+    """Step 4: the translated reason, the suggestions (:func:`handlers.suggesting.suggest`, priced for
+    this request) with retry buttons; ``about`` names the video (a failure long after its notice, e.g.
+    after a restart, may not sit under it)."""
     lang = lang_of(job)
-    try:
-        entries = await catalogue.alternatives(job.model_key, job.request.task_type, kind.value)
-    except ProviderError:
-        entries = []  # the reason still reaches the user, without suggestions
-    alternatives = [Alternative(e.name, e.spec.trait, e.credits_min, e.credits_max, e.unit) for e in entries]
+    alternatives = [
+        Alternative(s.entry.name, s.entry.spec.trait, s.quote.credits, s.quote.credits, s.quote.unit)
+        if s.quote
+        else Alternative.of(s.entry)
+        for s in suggestions
+    ]
     buttons = tuple(
-        Button(label=retry_button_label(lang, e.name), action="retry", job_id=job.id, model_key=e.key)
-        for e in entries
+        Button(
+            label=retry_button_label(lang, s.entry.name), action="retry", job_id=job.id, model_key=s.entry.key
+        )
+        for s in suggestions
     )
-    text = failure(lang, kind=kind, model_family=job.family, alternatives=alternatives)
+    text = failure(
+        lang,
+        kind=kind,
+        model_family=job.family,
+        alternatives=alternatives,
+        prompt=job.request.prompt if about else None,
+    )
     return Reply(kind=ReplyKind.FAILURE, text=text, job_id=job.id, buttons=buttons)
 
 

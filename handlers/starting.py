@@ -14,6 +14,7 @@ from handlers.intent import Generate, Policy
 from handlers.jobs import Ask, DuplicateJob, Job, JobState
 from handlers.money import Display, refusal
 from handlers.services import Services, lang_of, prefs_user
+from handlers.suggesting import suggest
 from handlers.timing import utc_now
 from messages import (
     image_link_refused,
@@ -223,10 +224,9 @@ class Starter:
             await self._s.say(chat, nothing_to_retry(lang_of(chat)))
             return
         task_type = failed.request.task_type
-        alternatives = await self._s.catalogue.alternatives(
-            failed.model_key, task_type, failed.error_kind.value
-        )
+        providers = {provider.name: provider for provider in self._s.catalogue.providers}
+        alternatives = await suggest(failed, failed.error_kind, self._s.catalogue, providers)
         if not alternatives:
             await self._s.say(chat, no_model_available(lang_of(chat), task_type))
             return
-        await self.retry(chat, failed.id, alternatives[0].key)
+        await self.retry(chat, failed.id, alternatives[0].entry.key)  # the first suggestion shown

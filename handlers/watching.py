@@ -148,7 +148,7 @@ class Watching(JobDesk):
             return False
         if job.started_at is None or self._timescale.elapsed(job.started_at) <= job.timeout_s:
             return False
-        reply = await replies.failure_notice(job, ErrorKind.TIMEOUT, self._catalogue)
+        reply = await self._failure_reply(job, ErrorKind.TIMEOUT)
         await self._tell(job, Step.FAILURE, reply, replace=job.status_message_id)
         job.error_kind = ErrorKind.TIMEOUT
         job.advance(JobState.LATE)

@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import StrEnum
 
-from messages.format import credits_words
+from messages.format import credits_words, shown_prompt
 from messages.reply import Lang
 from messages.text import Text
 from providers.types import CreditUnit
-
-PROMPT_SHOWN_CHARS = 40
 
 
 class CancelOutcome(StrEnum):
@@ -64,12 +62,6 @@ ITEM = Text("{index}. 「{prompt}」· {model}", '{index}. "{prompt}" · {model}
 CANCEL_LABEL = Text("取消", "Cancel")
 CANCEL_NUMBERED = Text("取消 {index}", "Cancel {index}")
 CANCELLING = Text("正在取消…", "Cancelling…")
-
-
-def shown_prompt(prompt: str, limit: int = PROMPT_SHOWN_CHARS) -> str:
-    """A prompt cut to ``limit`` characters for a one-line mention."""
-    prompt = " ".join(prompt.split())
-    return prompt if len(prompt) <= limit else prompt[: limit - 1] + "…"
 
 
 def cancel_outcome(

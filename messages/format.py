@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from messages.reply import Lang
 from messages.text import Text
+from providers.demo import strip_demo_keywords
 from providers.types import CreditUnit, TaskType
 
 FREE = Text("免费", "free")
@@ -101,3 +103,22 @@ def trait_label(lang: Lang, trait: str) -> str:
 def task_label(lang: Lang, task_type: TaskType) -> str:
     """``文生视频`` / ``text-to-video`` and so on."""
     return TASKS[task_type](lang)
+
+
+PROMPT_SHOWN_CHARS = 40
+# Words that told us what to do, not what to show: which pictures are first, last or references.
+_CUES = re.compile(
+    r"(?:首尾帧|首帧|尾帧|参考图?|\b(?:first|last)\s+frames?\b|\bfirst\s+and\s+last\b|\breferences?\b)"
+    r"(?:\s*(?:是|为|[:：]))?",
+    re.IGNORECASE,
+)
+_LOOSE_PUNCT = re.compile(r"^[\s,，、:：;；.。…-]+|[\s,，、:：;；…-]+$")
+
+
+def shown_prompt(prompt: str, limit: int = PROMPT_SHOWN_CHARS) -> str:
+    """A prompt as we echo it (captions, lists, notes): without the sandbox's demo keywords and our
+    frame/reference cue words, cut to ``limit`` characters."""
+    text = " ".join(_CUES.sub(" ", strip_demo_keywords(prompt)).split())
+    text = re.sub(r"\s*([,，、])\s*(?:[,，、]\s*)+", r"\1 ", text)
+    text = _LOOSE_PUNCT.sub("", text) or " ".join(prompt.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

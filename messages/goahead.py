@@ -3,7 +3,7 @@ buttons, and what the user hears when they say no or do not answer in time."""
 
 from __future__ import annotations
 
-from messages.format import credits_text, eta_text
+from messages.format import credits_text, eta_text, shown_prompt
 from messages.reply import Lang
 from messages.text import Text
 from providers.types import CreditUnit
@@ -60,7 +60,7 @@ def ask_words(
     lang: Lang, *, prompt: str, model: str, credits: int, unit: CreditUnit, eta: tuple[int, int], minutes: int
 ) -> str:
     """Words that did not ask for a video: would they like one, with what it would cost."""
-    shown = prompt if len(prompt) <= PROMPT_SHOWN_CHARS else prompt[: PROMPT_SHOWN_CHARS - 1] + "…"
+    shown = shown_prompt(prompt, PROMPT_SHOWN_CHARS)
     text = ASK_WORDS(
         lang, prompt=shown, model=model, eta=eta_text(lang, *eta), cost=credits_text(lang, credits, unit)
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from messages.format import shown_prompt
 from messages.reply import Lang
 from messages.text import Text
 
@@ -16,19 +17,13 @@ LATE_NOTE = Text(
     "刚才超时的那个视频「{prompt}」最后还是生成好了,给你送上 🎉",
     'The video that timed out earlier, "{prompt}", finished after all. Here it is 🎉',
 )
-PROMPT_SHOWN_CHARS = 40
 
 
 def uncertain_order(lang: Lang, prompt: str) -> str:
     """The create may have happened (and been paid for) but could not be checked: no automatic resend."""
-    return UNCERTAIN(lang, prompt=_short(prompt))
+    return UNCERTAIN(lang, prompt=shown_prompt(prompt))
 
 
 def late_delivery_note(lang: Lang, prompt: str) -> str:
     """A video that timed out showed up later, during the late check; the video follows."""
-    return LATE_NOTE(lang, prompt=_short(prompt))
-
-
-def _short(prompt: str) -> str:
-    text = " ".join(prompt.split())
-    return text if len(text) <= PROMPT_SHOWN_CHARS else text[: PROMPT_SHOWN_CHARS - 1] + "…"
+    return LATE_NOTE(lang, prompt=shown_prompt(prompt))

@@ -7,8 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from messages.control import shown_prompt
-from messages.format import credits_words
+from messages.format import credits_words, shown_prompt
 from messages.reply import Lang
 from messages.text import Text
 from providers.types import CreditUnit

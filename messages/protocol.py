@@ -6,7 +6,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from messages.errors import error_reason
-from messages.format import credits_range_text, credits_text, credits_words, eta_text, trait_label
+from messages.format import (
+    credits_range_text,
+    credits_text,
+    credits_words,
+    eta_text,
+    shown_prompt,
+    trait_label,
+)
 from messages.reply import Lang, Selection
 from messages.text import Text
 from providers.catalogue import CatalogueEntry
@@ -54,6 +61,7 @@ OPEN_VIDEO = Text("打开视频", "Open video")
 # Step 4: failure
 FAILED = Text("❌ 视频生成失败\n• 原因:{reason}", "❌ Video generation failed\n• Reason: {reason}")
 SUGGEST = Text("• 建议改用:", "• Try instead:")
+WHICH_VIDEO = Text("• 视频:「{prompt}」", '• Video: "{prompt}"')
 ALTERNATIVE = Text("  - {name}({trait},{price})", "  - {name} ({trait}, {price})")
 ASK_RETRY = Text("需要我帮你用其他模型重试吗?", "Want me to retry with another model?")
 TRY_LATER = Text("请稍后再试 🙏", "Please try again later 🙏")
@@ -129,10 +137,7 @@ def pre_notification(
 
 
 def _caption_prompt(prompt: str) -> str:
-    prompt = prompt.strip()
-    if len(prompt) <= PROMPT_IN_CAPTION_CHARS:
-        return prompt
-    return prompt[: PROMPT_IN_CAPTION_CHARS - 1].rstrip() + "…"
+    return shown_prompt(prompt, PROMPT_IN_CAPTION_CHARS) if prompt.strip() else ""
 
 
 def success_caption(
@@ -170,10 +175,18 @@ def open_video_label(lang: Lang) -> str:
 
 
 def failure(
-    lang: Lang, *, kind: ErrorKind, model_family: str | None, alternatives: Sequence[Alternative]
+    lang: Lang,
+    *,
+    kind: ErrorKind,
+    model_family: str | None,
+    alternatives: Sequence[Alternative],
+    prompt: str | None = None,
 ) -> str:
-    """Step 4: the reason in plain words, then alternatives and an offer to retry (or "try later")."""
+    """Step 4: the reason in plain words, then alternatives and an offer to retry (or "try later");
+    ``prompt`` names the video when the failure may not sit under its notice."""
     head = FAILED(lang, reason=error_reason(lang, kind, model_family=model_family))
+    if prompt:
+        head += "\n" + WHICH_VIDEO(lang, prompt=shown_prompt(prompt))
     if not alternatives:
         return f"{head}\n\n{TRY_LATER(lang)}"
     lines = [

@@ -14,6 +14,8 @@ from handlers.intent.providers import extract_provider
 from handlers.intent.tasks import infer_task_type
 from handlers.intent.text import extract_urls, fold_width, is_blank, strip_mentions
 from handlers.intent.types import Empty, Generate, Intent, SetModel, UnknownModel
+from providers.demo import KEYWORD as DEMO_KEYWORD
+from providers.demo import strip_demo_keywords
 from providers.types import ImageInput, VideoParams
 
 
@@ -36,7 +38,7 @@ def parse(text: str, images: Sequence[ImageInput] = ()) -> Intent:
     params, rest = extract_params(text)
     provider, rest = extract_provider(rest)
     preference, rest = extract_preference(rest)
-    prompt = clean_prompt(rest)
+    prompt = _with_demo_keywords(clean_prompt(strip_demo_keywords(rest)), rest)
     chose = preference.model is not None or preference.policy is not None
     if chose and not inputs and not prompt and params == VideoParams():
         return SetModel(
@@ -58,3 +60,10 @@ def parse(text: str, images: Sequence[ImageInput] = ()) -> Intent:
         provider=provider,
         asked=asked,
     )
+
+
+def _with_demo_keywords(prompt: str, text: str) -> str:
+    """The cleaned ``prompt`` with the sandbox's demo keywords of ``text`` kept at its end (they steer
+    the offline demo; the words around them are cleaned as if they were not there)."""
+    keywords = [match.group() for match in DEMO_KEYWORD.finditer(text)]
+    return " ".join([prompt, *keywords]) if keywords and prompt else prompt or " ".join(keywords)

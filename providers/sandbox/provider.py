@@ -39,6 +39,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from providers.demo import demo_keywords, strip_demo_keywords
 from providers.errors import (
     BadParamsError,
     ContentPolicyError,
@@ -78,18 +79,7 @@ SLOW_FACTOR = 1.5  # a #slow run lasts this times the ETA maximum
 DEFAULT_DURATION_S = 5
 DEFAULT_ASPECT_RATIO = "16:9"
 DEFAULT_RESOLUTION = "720p"
-_KEYWORD = re.compile(r"#(fail-policy|fail-busy|fail|slow)(?![\w-])", re.IGNORECASE)
 _SPECS_BY_KEY: dict[str, ModelSpec] = {spec.key: spec for spec in SPECS}
-
-
-def demo_keywords(prompt: str) -> set[str]:
-    """The demo keywords in ``prompt``, lower case and without ``#``: ``{"fail", "slow"}``..."""
-    return {match.lower() for match in _KEYWORD.findall(prompt)}
-
-
-def strip_demo_keywords(prompt: str) -> str:
-    """``prompt`` as the title card shows it: without demo keywords, whitespace tidied."""
-    return " ".join(_KEYWORD.sub(" ", prompt).split())
 
 
 @dataclass

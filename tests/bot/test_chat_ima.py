@@ -98,7 +98,6 @@ async def test_english_and_image_url_pasted_in_text(tmp_path: Path, ima: tuple[F
         ("ima-status-failed a cat", "视频生成遇到问题"),
         ("ima-policy a cat", "提示词"),
         ("ima-reject-policy a cat", "提示词"),
-        ("ima-broke a cat", "积分"),
         ("ima-429 a cat", "请求过于频繁,请稍等片刻再试"),
         ("ima-503 a cat", "当前模型暂时不可用,建议换个模型"),
     ],
@@ -114,6 +113,17 @@ async def test_every_failure_is_translated_with_alternatives(
     assert "pts" in failure["text"]  # alternatives are priced from the live list
     for word in ("6006", "HTTP", "429", "503", "resource_status", "Error", "API"):
         assert word not in failure["text"]
+
+
+async def test_out_of_credits_suggests_no_model_on_the_same_account(
+    tmp_path: Path, ima: tuple[FakeIma, str]
+) -> None:
+    """Another model on the same empty account would fail the same way: none is offered, no button."""
+    _, url = ima
+    messages = await chat(tmp_path, url, "做一个视频 ima-broke a cat\n")
+    failure = messages[-1]
+    assert failure["kind"] == "failure" and "积分" in failure["text"] and "建议改用" not in failure["text"]
+    assert failure["text"].endswith("请稍后再试 🙏") and not failure.get("buttons")
 
 
 async def test_an_unreadable_create_answer_is_reported_honestly(

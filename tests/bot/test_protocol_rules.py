@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 
@@ -165,3 +167,34 @@ async def test_an_unknown_model_named_in_a_request_is_not_found_plus_the_list(tm
     assert zh.startswith("没找到「Runway」这个模型。可以选:") and "Wan 2.6" in zh
     assert en.startswith('I couldn\'t find a model called "Pika". You can pick:')
     assert len(jobs) == 1 and "Runway" not in jobs[0].request.prompt
+
+
+async def test_a_failure_after_a_restart_names_its_video(tmp_path: Path) -> None:
+    """Seed Step 4's "❌ 视频生成失败 • 原因:…" arrives after a restart far from its notice: it says which
+    video it is about."""
+    slow: dict[str, Any] = {"VIDEOBOT_TIME_SCALE": 0.05}
+    async with running_app(tmp_path, **slow) as (app, _):
+        user = Chat(app, "ida", lang="en")
+        await user.say("make a video of a storm at sea #fail")
+        async with asyncio.timeout(10):
+            while (job := await app.jobs.latest("cli:ida")) is None or job.state is not JobState.RUNNING:
+                await asyncio.sleep(0.01)
+    async with running_app(tmp_path, **slow) as (app, channel):
+        await app.flow.resume(platforms={"cli"})
+        await Chat(app, "ida", lang="en").settle(30)
+    failure = channel.of("ida")[-1]
+    assert failure.kind is ReplyKind.FAILURE
+    assert failure.text.startswith("❌ Video generation failed\n• Reason: ")
+    assert '\n• Video: "a storm at sea"\n' in failure.text  # the demo keyword is no part of it
+
+
+async def test_captions_describe_the_scene_without_our_cue_words(tmp_path: Path) -> None:
+    """Seed 3.1's caption ends with "[视频描述]": the scene, not "首帧 尾帧" / "参考" / a demo keyword."""
+    async with running_app(tmp_path) as (app, channel):
+        user = Chat(app, "jay", lang="zh")
+        await user.say("首帧 尾帧 一朵花慢慢开了", images=(photo(), photo()))
+        await user.settle(30)
+        await user.say("做一个小狗在海边奔跑的视频 #slow")
+        await user.settle(60)
+    first, second = [r.text for r in channel.of("jay") if r.kind is ReplyKind.VIDEO]
+    assert first.endswith("\n\n一朵花慢慢开了") and second.endswith("\n\n小狗在海边奔跑")

@@ -10,7 +10,8 @@ from handlers.flow import GenerationFlow
 from handlers.jobs import Step
 from messages.reply import Selection
 from prefs import PreferenceStore
-from providers.errors import ErrorKind
+from providers.catalogue import CatalogueEntry
+from providers.errors import ErrorKind, ProviderError
 from providers.types import (
     GenerationRequest,
     VideoParams,
@@ -24,6 +25,7 @@ from tests.handlers.flow_rig import (
     FreshIdChannel,
     K,
     Manual,
+    Rig,
     S,
     job_for,
     kinds,
@@ -86,6 +88,32 @@ async def test_the_cheaper_model_is_priced_at_the_users_own_settings(manual: Man
     priced = await rig.providers["ima"].quote(asked, alt.offer)
     assert priced.credits > alt.credits_min, "the settings cost more than the model's minimum"
     assert f"you can switch to {alt.name} ({priced.credits} credits)" in replies(rig)[0].text
+
+
+async def test_an_unsupported_setting_suggests_only_models_that_take_it(manual: Manual) -> None:
+    """Seed 001's "该模型不支持此时长或分辨率,请调整参数": any model suggested can make the request as
+    asked, at the price shown."""
+    rig = manual.rig
+    asked = GenerationRequest(task_type=T2V, prompt="a kite", params=VideoParams(duration=8))
+    job = await started(rig, request=asked)  # Wan 2.6 makes 5, 10 or 15 s
+    assert job.state is S.FAILED and job.error_kind is ErrorKind.UNSUPPORTED_PARAMS
+    failure = replies(rig)[-1]
+    assert failure.buttons, failure.text
+    for button in failure.buttons:
+        entry = await rig.catalogue.entry(button.model_key or "", T2V)
+        assert entry is not None
+        priced = await rig.providers["ima"].quote(asked, entry.offer)  # raises if it cannot
+        assert f"{entry.name} (" in failure.text and f", {priced.credits} pts)" in failure.text
+    refusing = [e for e in await rig.catalogue.entries(T2V) if not await quotes(rig, asked, e)]
+    assert refusing and not {e.key for e in refusing} & {b.model_key for b in failure.buttons}
+
+
+async def quotes(rig: Rig, request: GenerationRequest, entry: CatalogueEntry) -> bool:
+    try:
+        await rig.providers[entry.offers[0].provider].quote(request, entry.offer)
+    except ProviderError:
+        return False
+    return True
 
 
 async def test_a_refused_create_fails_before_a_task_exists(manual: Manual) -> None:

@@ -31,7 +31,6 @@ def _control(lang: Lang) -> Iterator[tuple[str, str]]:
     yield "cancel_label", control.cancel_label(lang)
     yield "cancel_label", control.cancel_label(lang, 2)
     yield "cancelling_toast", control.cancelling_toast(lang)
-    yield "shown_prompt", control.shown_prompt(PROMPTS[lang])
 
 
 def _overview(lang: Lang) -> Iterator[tuple[str, str]]:
@@ -72,7 +71,7 @@ def test_never_say(lang: Lang) -> None:
 
 
 def test_english_texts_hold_no_chinese_and_chinese_texts_are_chinese() -> None:
-    language_free = {"progress_bar", "shown_prompt"}
+    language_free = {"progress_bar"}
     for lang, name, text in RENDERED:
         if lang == "en":
             assert not CJK.search(text), f"{name}: {text!r}"

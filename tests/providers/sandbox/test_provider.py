@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 
 from providers.base import VideoProvider
+from providers.demo import demo_keywords, strip_demo_keywords
 from providers.errors import (
     BadParamsError,
     ContentPolicyError,
@@ -17,7 +18,7 @@ from providers.errors import (
     UnavailableError,
 )
 from providers.sandbox import SandboxProvider
-from providers.sandbox.provider import QUEUED_SHARE, demo_keywords, strip_demo_keywords
+from providers.sandbox.provider import QUEUED_SHARE
 from providers.specs import DEFAULT_ETA, SPECS
 from providers.types import (
     CreditUnit,
