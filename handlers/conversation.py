@@ -326,9 +326,11 @@ class ConversationHandler:
     async def show_credits(self, chat: ChatRef) -> None:
         """余额 / credits: each configured provider's balance where its service tells it."""
         chat = self._with_lang(chat, "")
-        found = await balances(self._s.catalogue.providers)
+        providers = self._s.catalogue.providers
+        found = await balances(providers)
         items = [(b.provider, b.amount, b.unit) for b in found if b.unit is not CreditUnit.FREE]
-        await self._s.say(chat, balances_text(lang_of(chat), items))
+        all_free = all(provider.unit is CreditUnit.FREE for provider in providers)
+        await self._s.say(chat, balances_text(lang_of(chat), items, all_free=all_free))
 
     async def show_help(self, chat: ChatRef) -> None:
         chat = self._with_lang(chat, "")

@@ -45,6 +45,7 @@ from messages.platform import (
     image_received,
     model_option_label,
     not_allowed,
+    picture_not_found,
     unsupported_message,
 )
 from messages.progress import progress, progress_percent
@@ -105,6 +106,7 @@ __all__ = [
     "nothing_to_retry",
     "ok_no_retry",
     "open_video_label",
+    "picture_not_found",
     "pre_notification",
     "pref_saved",
     "pref_saved_each",

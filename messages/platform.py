@@ -47,6 +47,10 @@ LINK_REFUSED = {
         "itself 📷",
     ),
 }
+PICTURE_NOT_FOUND = Text(
+    "找不到图片 {path},检查一下路径再发一次吧 📷",
+    "I can't find the picture {path}; please check the path and send it again 📷",
+)
 NOT_ALLOWED = Text(
     "抱歉,这里还没有为你开通视频生成。需要的话请联系管理这个机器人的同事 🙏",
     "Sorry, video making isn't switched on for you here. If you need it, please ask whoever runs this bot 🙏",
@@ -67,6 +71,11 @@ def image_link_refused(
 ) -> str:
     """A pasted picture link we will not hand to a provider, and what to do instead."""
     return LINK_REFUSED[problem](lang)
+
+
+def picture_not_found(lang: Lang, path: str) -> str:
+    """A local picture path (the terminal chat) that names no readable file."""
+    return PICTURE_NOT_FOUND(lang, path=path)
 
 
 def not_allowed(lang: Lang) -> str:

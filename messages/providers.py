@@ -34,6 +34,10 @@ BALANCES_HEADER = Text("💰 各平台余额:", "💰 Credits left:")
 BALANCE_LINE = Text("• {provider}:{amount}", "• {provider}: {amount}")
 BALANCE_UNKNOWN = Text("• {provider}:暂时查不到", "• {provider}: not available")
 NO_BALANCES = Text("现在查不到余额,请稍后再试", "I can't see any balance right now, please try later")
+ALL_FREE = Text(
+    "这里是离线演示模式:视频都是免费的,没有余额需要查。",
+    "This is the offline demo: videos are free, so there is no balance to check.",
+)
 
 
 def provider_label(lang: Lang, provider: str) -> str:
@@ -63,8 +67,13 @@ def provider_needs_image_links(lang: Lang, provider: str) -> str:
     return NO_PHOTOS(lang, provider=provider_label(lang, provider))
 
 
-def balances_text(lang: Lang, items: Sequence[tuple[str, int | None, CreditUnit]]) -> str:
-    """Each configured provider's balance where its service tells it."""
+def balances_text(
+    lang: Lang, items: Sequence[tuple[str, int | None, CreditUnit]], *, all_free: bool = False
+) -> str:
+    """Each configured provider's balance where its service tells it; ``all_free``: only free providers
+    are configured (the offline demo), so there is nothing to tell."""
+    if not items and all_free:
+        return ALL_FREE(lang)
     if not items:
         return NO_BALANCES(lang)
     lines = [BALANCES_HEADER(lang)]

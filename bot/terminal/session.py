@@ -14,7 +14,7 @@ from bot.lifecycle import or_stop
 from bot.terminal.render import TerminalChannel
 from bot.wiring import App
 from handlers.inbound import ChatRef, InboundMessage
-from messages import help_text
+from messages import attachment_too_large, help_text, picture_not_found
 from messages.reply import Lang, Reply, ReplyKind
 from providers.types import ImageInput
 
@@ -37,6 +37,20 @@ def local_images(text: str) -> tuple[str, tuple[ImageInput, ...]]:
         else:
             words.append(word)
     return (" ".join(words), tuple(images)) if images else (text, ())
+
+
+def unusable_pictures(text: str) -> list[tuple[str, bool]]:
+    """Words naming a local picture that cannot be taken: ``(word, too_large)`` (else it is missing)."""
+    found = []
+    for word in text.split():
+        path = Path(word).expanduser()
+        if "://" in word or path.suffix.lower() not in IMAGE_SUFFIXES:
+            continue
+        if not path.is_file():
+            found.append((word, False))
+        elif path.stat().st_size > MAX_IMAGE_BYTES:
+            found.append((word, True))
+    return found
 
 
 class LineReader:
@@ -92,12 +106,23 @@ async def run_chat(
     count = 0
     while line := await or_stop(reader.next(), stopped):
         count += 1
+        if unusable := unusable_pictures(line):  # never a path read as words of the prompt
+            await channel.send(chat, _picture_note(app, chat, line, *unusable[0]))
+            continue
         text, images = local_images(line.strip())
         message = InboundMessage(chat=chat, message_id=f"{session}-{count}", text=text, images=images)
         await app.conversation.handle(message)
     if not stopped.is_set():
         await or_stop(wait_for_jobs(app, chat.user_key), stopped)
     return 0
+
+
+def _picture_note(app: App, chat: ChatRef, line: str, word: str, too_large: bool) -> Reply:
+    lang = app.conversation.lang_for(chat, line)
+    text = (
+        attachment_too_large(lang, MAX_IMAGE_BYTES // 2**20) if too_large else picture_not_found(lang, word)
+    )
+    return Reply(kind=ReplyKind.TEXT, text=text)
 
 
 async def wait_for_jobs(app: App, user_key: str, *, check_every_s: float = 0.05) -> None:

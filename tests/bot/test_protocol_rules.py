@@ -198,3 +198,16 @@ async def test_captions_describe_the_scene_without_our_cue_words(tmp_path: Path)
         await user.settle(60)
     first, second = [r.text for r in channel.of("jay") if r.kind is ReplyKind.VIDEO]
     assert first.endswith("\n\n一朵花慢慢开了") and second.endswith("\n\n小狗在海边奔跑")
+
+
+async def test_credits_in_the_offline_demo_say_it_is_free(tmp_path: Path) -> None:
+    async with running_app(tmp_path) as (app, channel):
+        user = Chat(app, "kim")
+        await user.say("余额")
+        zh = channel.of("kim")[-1].text
+        await user.say("credits")
+    assert zh == "这里是离线演示模式:视频都是免费的,没有余额需要查。"
+    assert (
+        channel.of("kim")[-1].text
+        == "This is the offline demo: videos are free, so there is no balance to check."
+    )

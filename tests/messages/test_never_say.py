@@ -161,6 +161,7 @@ def _platform(lang: Lang) -> Iterator[tuple[str, str]]:
     yield "attachment_too_large", m.attachment_too_large(lang, 20)
     yield "unsupported_message", m.unsupported_message(lang)
     yield "not_allowed", m.not_allowed(lang)
+    yield "picture_not_found", m.picture_not_found(lang, "~/Pictures/cat.png")
     yield "image_received", m.image_received(lang)
     for problem in ("not_https", "private", "unreachable", "local_path"):
         yield "image_link_refused", m.image_link_refused(lang, problem)
@@ -191,6 +192,7 @@ def _providers(lang: Lang) -> Iterator[tuple[str, str]]:
             m.balances_text(lang, [(name, 1200, unit) for name in names] + [("ima", None, unit)]),
         )
     yield "balances_text", m.balances_text(lang, [])
+    yield "balances_text", m.balances_text(lang, [], all_free=True)
 
 
 RENDERERS = (_format, _protocol, _errors_and_progress, _chat, _notes, _platform, _providers)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.terminal.session import MAX_IMAGE_BYTES, local_images, run_chat, wait_for_jobs
+from bot.terminal.session import MAX_IMAGE_BYTES, local_images, run_chat, unusable_pictures, wait_for_jobs
 from bot.wiring import App, build_app
 from handlers.inbound import ChatRef
 from handlers.jobs import Job, JobState
@@ -118,11 +118,26 @@ async def test_an_image_path_is_sent_as_the_image(tmp_path: Path) -> None:
     assert kinds(lines)[-1] == "link"
 
 
-async def test_a_missing_image_path_is_not_attached(tmp_path: Path) -> None:
+async def test_a_missing_image_path_is_named_and_starts_nothing(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.png"
+    huge = tmp_path / "huge.png"
+    with huge.open("wb") as sparse:
+        sparse.truncate(MAX_IMAGE_BYTES + 1)
+    lines = f"{missing} make a video of a cat\ncat.png 让它动起来\nanimate {huge}\n"
     async with running_app(tmp_path) as (app, _):
-        await chat(app, f"{tmp_path / 'missing.png'} make a video of a cat\n")
+        said = [json.loads(line)["text"] for line in await chat(app, lines)]
         jobs = await app.jobs.recent(user_key="cli:alice")
-    assert all(not job.request.images for job in jobs)
+    assert not jobs, "a path is never read as words of a prompt"
+    assert said[0] == f"I can't find the picture {missing}; please check the path and send it again 📷"
+    assert said[1] == "找不到图片 cat.png,检查一下路径再发一次吧 📷"
+    assert said[2] == "That picture is too large (at most 20 MB); please send a smaller one"
+
+
+def test_unusable_pictures_are_the_image_words_that_cannot_be_read(tmp_path: Path) -> None:
+    cat = picture(tmp_path / "cat.png")
+    (tmp_path / "folder.png").mkdir()
+    line = f"{cat} {tmp_path / 'folder.png'} notes.txt https://example.com/a.png gone.jpg"
+    assert unusable_pictures(line) == [(str(tmp_path / "folder.png"), False), ("gone.jpg", False)]
 
 
 async def test_a_person_at_a_terminal_is_greeted_in_plain_text(tmp_path: Path) -> None:
