@@ -21,7 +21,7 @@ class Display:
     """The unit amounts are shown in: one provider's credits (with US$ alongside), or US$ alone."""
 
     def __init__(self, provider: str | None = None, unit: CreditUnit | None = None) -> None:
-        paid = provider is not None and unit is not None and unit is not CreditUnit.FREE
+        paid = provider is not None and unit not in (None, CreditUnit.FREE, CreditUnit.USD_CENTS)
         self.provider, self.unit = (provider, unit) if paid else (None, None)
 
     @classmethod

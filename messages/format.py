@@ -42,9 +42,16 @@ TASKS: dict[TaskType, Text] = {
 }
 
 
+def dollars(cents: int) -> str:
+    """US cents as money: 23 -> ``$0.23``, 350 -> ``$3.50``."""
+    return f"${Decimal(cents) / 100:.2f}"
+
+
 def _amount(lang: Lang, amount: str, unit: CreditUnit, *, prose: bool) -> str:
     if unit is CreditUnit.FREE:
         return FREE(lang)
+    if unit is CreditUnit.USD_CENTS:  # money, shown as money in both languages
+        return "~".join(dollars(int(part)) for part in amount.split("~"))
     if unit is CreditUnit.POINTS and not prose:
         return POINTS(lang, n=amount)
     return (ONE_CREDIT if amount == "1" else CREDITS)(lang, n=amount)

@@ -37,6 +37,7 @@ MODEL = Text("• 模型:{model}", "• Model: {model}")
 MODEL_PREFERRED = Text("• 模型:{model}(你的常用模型)", "• Model: {model} (your usual model)")
 ETA = Text("• 预计耗时:{eta}", "• Estimated time: {eta}")
 COST = Text("• 消耗积分:{cost}", "• Credits: {cost}")
+MONEY = Text("• 费用:{cost}", "• Cost: {cost}")  # a price in money (MythIQ) is no credits
 CLOSING = Text("视频生成需要一定时间,我会每隔一段时间汇报进度 🙏", "")
 COST_DEMO = Text("离线演示模式,不消耗积分", "Offline demo mode, no credits are used")
 COST_PREMIUM = Text(
@@ -51,9 +52,8 @@ COST_TRAIT = Text("使用 {model}({cost},{trait})", "Using {model} ({cost}, {tra
 
 # Step 3: success
 SUCCESS = Text(
-    "✅ 视频生成成功!\n• 模型:{model}\n• 耗时:预计 {lo}~{hi}s,实际 {actual}s\n• 消耗积分:{cost}",
-    "✅ Your video is ready!\n• Model: {model}\n"
-    "• Time: estimated {lo}~{hi}s, actual {actual}s\n• Credits: {cost}",
+    "✅ 视频生成成功!\n• 模型:{model}\n• 耗时:预计 {lo}~{hi}s,实际 {actual}s\n{cost}",
+    "✅ Your video is ready!\n• Model: {model}\n• Time: estimated {lo}~{hi}s, actual {actual}s\n{cost}",
 )
 VIDEO_LINK = Text("🔗 视频链接(方便复制分享):\n{url}", "🔗 Video link (easy to copy and share):\n{url}")
 OPEN_VIDEO = Text("打开视频", "Open video")
@@ -127,7 +127,7 @@ def pre_notification(
     bullets = [
         (MODEL_PREFERRED if preferred else MODEL)(lang, model=model_name),
         ETA(lang, eta=eta_text(lang, eta_min_s, eta_max_s)),
-        COST(lang, cost=credits_text(lang, credits, unit)),
+        cost_bullet(lang, credits, unit),
     ]
     cost_line = _cost_line(
         lang, model=model_name, credits=credits, unit=unit, selection=selection, trait=trait, cheaper=cheaper
@@ -138,6 +138,11 @@ def pre_notification(
 
 def _caption_prompt(prompt: str) -> str:
     return shown_prompt(prompt, PROMPT_IN_CAPTION_CHARS) if prompt.strip() else ""
+
+
+def cost_bullet(lang: Lang, credits: int, unit: CreditUnit) -> str:
+    """``• 消耗积分:25 pts``; a price in money is a cost: ``• 费用:$0.20``."""
+    return (MONEY if unit is CreditUnit.USD_CENTS else COST)(lang, cost=credits_text(lang, credits, unit))
 
 
 def success_caption(
@@ -158,7 +163,7 @@ def success_caption(
         lo=eta_min_s,
         hi=eta_max_s,
         actual=actual_s,
-        cost=credits_text(lang, credits, unit),
+        cost=cost_bullet(lang, credits, unit),
     )
     shown = _caption_prompt(prompt)
     return f"{caption}\n\n{shown}" if shown else caption

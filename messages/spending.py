@@ -35,7 +35,7 @@ class Spent:
 def amount_text(lang: Lang, amount: Amount) -> str:
     """``60 积分(约 $0.60)`` / ``60 credits (about $0.60)``, or ``$0.60`` alone."""
     dollars = f"${amount.usd.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}"
-    if amount.credits is None or amount.unit is None or amount.unit is CreditUnit.FREE:
+    if amount.credits is None or amount.unit in (None, CreditUnit.FREE, CreditUnit.USD_CENTS):
         return dollars
     return ABOUT(lang, amount=credits_amount(lang, amount.credits, amount.unit), usd=dollars)
 

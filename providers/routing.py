@@ -19,8 +19,8 @@ to another account than the one asked for.
 US cents per credit (``CENTS_PER_CREDIT``), each a documented assumption:
 
 - ``aivideomaker``: 1 credit = $0.01 [DOC, providers.md §3.3].
-- ``mythiq``: 1 credit = $0.01 by our own definition (``providers/mythiq/models.py`` counts MythIQ's USD
-  ``price`` in cents).
+- ``mythiq``: its prices are money: US cents (``CreditUnit.USD_CENTS``, ``providers/mythiq/models.py``
+  counts MythIQ's USD ``price`` in cents), shown to people as dollars.
 - ``ima``: 1 point ≈ $0.01 [CHOICE, derived]: no per-point price is published (guidebook.imastudio.com
   credits FAQ names none); IMA's Veo 3.1 costs 330 points for 8 s with audio at 1080p (providers.md §2.8)
   and Google's Veo 3.1 Standard lists at $0.40/s (aifreeapi.com, third party), i.e. $3.20 ≈ 0.97 ¢/point.
@@ -116,6 +116,8 @@ def cents(provider: str, unit: CreditUnit, credits: int) -> float:
     """``credits`` of ``provider`` in US cents (see the module doc for each rate)."""
     if unit is CreditUnit.FREE:
         return 0.0
+    if unit is CreditUnit.USD_CENTS:
+        return float(credits)
     return credits * CENTS_PER_CREDIT.get(provider, DEFAULT_CENTS_PER_CREDIT)
 
 

@@ -24,6 +24,7 @@ class CreditUnit(StrEnum):
 
     POINTS = "pts"
     CREDITS = "credits"
+    USD_CENTS = "usd_cents"  # money itself: US cents (MythIQ prices each call in US dollars)
     FREE = "free"
 
 

@@ -56,7 +56,7 @@ class MythiqClient:
     """The MythIQ video API as a :class:`providers.base.VideoProvider`."""
 
     name = "mythiq"
-    unit = CreditUnit.CREDITS
+    unit = CreditUnit.USD_CENTS
 
     def __init__(
         self,

@@ -9,7 +9,8 @@
     ]}, "success": true}
 
 ``price`` is US dollars per generation, like the ``price`` a generation returns (pricing per model is
-[UNK]); we count it in credits of one US cent (:data:`USD_PER_CREDIT`), rounded up. A model without
+[UNK]); we count it in US cents (:data:`USD_PER_CREDIT`, ``CreditUnit.USD_CENTS``, shown to people as
+dollars), rounded up. A model without
 ``capabilities`` is taken as text-to-video only; ``image-to-video`` means it accepts ``image_url``.
 """
 
@@ -83,7 +84,7 @@ class MythiqModel(BaseModel):
             name=self.name,
             credits_min=self.credits,
             credits_max=self.credits,
-            unit=CreditUnit.CREDITS,
+            unit=CreditUnit.USD_CENTS,
         )
 
 

@@ -211,7 +211,7 @@ async def test_the_sandbox_stops_for_free(tmp_path: Path) -> None:
         await user.say("停止生成")
         job = await app.jobs.get(running.id)
     assert job is not None and job.state is JobState.CANCELLED
-    assert channel.of("kit")[-1].text == "已停止「小狗在海边奔跑的视频」,这个视频我不会再发给你(它是免费的)。"
+    assert channel.of("kit")[-1].text == "已停止「小狗在海边奔跑」,这个视频我不会再发给你(它是免费的)。"
 
 
 async def test_a_cancelled_job_stays_cancelled_after_a_restart(tmp_path: Path) -> None:

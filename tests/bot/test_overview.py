@@ -89,7 +89,7 @@ async def test_history_says_how_each_ended_and_a_failed_one_cannot_be_shown(tmp_
         await app.conversation.show_again(user.ref, 2)  # Discord's /show, by number
         shown = channel.of("cyd")[-2:]
     lines = history.splitlines()
-    assert lines[1].startswith("1. ❌ 未完成 「暴风雨的视频」· ") and "积分" not in lines[1]
+    assert lines[1].startswith("1. ❌ 未完成 「暴风雨」· ") and "积分" not in lines[1]
     assert lines[2].startswith("2. ✅ 「小狗在海边奔跑」· Wan 2.6 · 免费 · ")
     assert not any(line.startswith("   ") for line in lines), "a local file is no link to share"
     assert failed == "这个视频没有做好,没法再看;可以重新生成一次。"

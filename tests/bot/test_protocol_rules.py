@@ -15,6 +15,7 @@ from handlers.jobs import Job, JobState
 from handlers.timing import utc_now
 from messages.reply import ReplyKind
 from providers.types import ImageInput, TaskType
+from tests.bot.test_chat_providers import providers
 from tests.support import Chat, running_app
 
 
@@ -211,3 +212,13 @@ async def test_credits_in_the_offline_demo_say_it_is_free(tmp_path: Path) -> Non
         channel.of("kim")[-1].text
         == "This is the offline demo: videos are free, so there is no balance to check."
     )
+
+
+async def test_mythiq_prices_are_shown_as_money(tmp_path: Path) -> None:
+    async with providers("mythiq") as (_, env), running_app(tmp_path, **env) as (app, channel):
+        user = Chat(app, "lou")
+        await user.say("做一个小狗在海边奔跑的视频")
+        await user.settle(60)
+    notice, caption = channel.of("lou")[0].text, channel.of("lou")[-2].text
+    assert "\n• 费用:$0.20\n" in notice and "使用 Wan 2.6($0.20," in notice and "积分" not in notice
+    assert caption.endswith("\n• 费用:$0.20\n\n小狗在海边奔跑")

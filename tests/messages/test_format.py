@@ -109,3 +109,10 @@ def test_a_paid_price_of_zero_is_unknown_not_free(unit: CreditUnit) -> None:
     assert credits_words("zh", 0, unit) == "按平台实际计费"
     assert credits_range_text("en", 0, 0, unit) == "as billed by the provider"
     assert credits_text("en", 0, CreditUnit.FREE) == "free"
+
+
+def test_money_prices_read_as_money_in_both_languages() -> None:
+    """MythIQ prices each call in US dollars: "$0.23", never "23 积分" (issue 12)."""
+    usd = CreditUnit.USD_CENTS
+    assert credits_text("zh", 23, usd) == "$0.23" and credits_words("en", 350, usd) == "$3.50"
+    assert credits_range_text("zh", 20, 35, usd) == "$0.20~$0.35"

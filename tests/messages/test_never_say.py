@@ -226,7 +226,7 @@ def test_english_texts_hold_no_chinese_and_chinese_texts_are_chinese() -> None:
     for lang, name, text in RENDERED:
         if lang == "en":
             assert not CJK.search(text), f"{name}: {text!r}"
-        elif name not in language_free:
+        elif name not in language_free and not text.startswith("$"):  # money reads the same in zh
             assert CJK.search(text), f"{name}: {text!r}"
 
 

@@ -44,7 +44,7 @@ async def test_each_provider_reports_what_its_api_tells(fakes: Fakes, tmp_path: 
         Balance(provider="mediaio", amount=730, unit=CreditUnit.CREDITS),
         Balance(provider="aivideomaker", amount=None, unit=CreditUnit.CREDITS),  # none in the seed's API
         Balance(provider="aims", amount=9820, unit=CreditUnit.CREDITS),
-        Balance(provider="mythiq", amount=None, unit=CreditUnit.CREDITS),  # none documented
+        Balance(provider="mythiq", amount=None, unit=CreditUnit.USD_CENTS),  # none documented
         Balance(provider="sandbox", amount=None, unit=CreditUnit.FREE),
     ]
 

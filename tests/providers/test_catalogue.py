@@ -122,7 +122,7 @@ async def test_the_entry_shows_the_chosen_offer_in_its_providers_unit(fakes: Fak
         CreditUnit.POINTS,
     )
     assert by_ima.eta == EtaRange(min_s=300, max_s=420)  # IMA's live estimate (its EET tag)
-    assert (by_mythiq.provider, by_mythiq.credits_min, by_mythiq.unit) == ("mythiq", 20, CreditUnit.CREDITS)
+    assert (by_mythiq.provider, by_mythiq.credits_min, by_mythiq.unit) == ("mythiq", 20, CreditUnit.USD_CENTS)
     assert by_mythiq.ref == ModelRef(model_id="wan/wan-2.6")
     assert by_mythiq.offer.ref == by_mythiq.ref and by_mythiq.offer.model_key == "wan-2.6"
     assert by_mythiq.eta == SPECS_BY_KEY["wan-2.6"].eta  # MythIQ gives no estimate: the seed's

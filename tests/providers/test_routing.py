@@ -28,7 +28,7 @@ from providers.types import (
 from tests.providers.test_catalogue import Fakes, running
 
 T2V, I2V = TaskType.TEXT_TO_VIDEO, TaskType.IMAGE_TO_VIDEO
-PAID = {"ima": CreditUnit.POINTS, "sandbox": CreditUnit.FREE}
+PAID = {"ima": CreditUnit.POINTS, "sandbox": CreditUnit.FREE, "mythiq": CreditUnit.USD_CENTS}
 URL_IMAGE = ImageInput(url="https://images.example.com/cat.png")
 BYTES_IMAGE = ImageInput(
     data=b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, content_type="image/png", filename="cat.png"
@@ -103,7 +103,7 @@ def test_unlisted_providers_come_after_listed_ones() -> None:
     ("provider", "unit", "credits", "expected"),
     [
         ("aivideomaker", CreditUnit.CREDITS, 100, 100.0),
-        ("mythiq", CreditUnit.CREDITS, 35, 35.0),
+        ("mythiq", CreditUnit.USD_CENTS, 35, 35.0),
         ("ima", CreditUnit.POINTS, 330, 330.0),
         ("aims", CreditUnit.CREDITS, 120, 60.0),
         ("mediaio", CreditUnit.CREDITS, 10, 10.0),
@@ -186,7 +186,7 @@ async def test_cheapest_routes_to_the_lowest_price_in_its_own_unit(fakes: Fakes)
     assert providers_of(routed) == ["mythiq", "ima", "mediaio"]  # 20 ¢, 25 ¢, unknown
     assert routed is not None and (routed.provider, routed.unit, routed.credits_min) == (
         "mythiq",
-        CreditUnit.CREDITS,
+        CreditUnit.USD_CENTS,
         20,
     )
     assert routed.offer.ref == ModelRef(model_id="wan/wan-2.6")

@@ -22,7 +22,7 @@ async def test_list_models_skips_images_and_prices_in_cents(client: MythiqClient
     assert (kling.provider, kling.name, kling.unit, kling.credits_min, kling.credits_max) == (
         "mythiq",
         "Kling 2.6",
-        CreditUnit.CREDITS,
+        CreditUnit.USD_CENTS,
         35,
         35,
     )
@@ -51,7 +51,7 @@ async def test_models_cache_expires(base_url: str, fake: FakeMythiq) -> None:
 async def test_quote_sends_documented_fields(client: MythiqClient) -> None:
     quote = await client.quote(t2v(params=VideoParams(resolution="720P", duration=10)), offer())
     assert quote.params == {"model": KLING, "size": "720p", "routing": "optimal", "public": False}
-    assert (quote.credits, quote.unit, quote.provider) == (35, CreditUnit.CREDITS, "mythiq")
+    assert (quote.credits, quote.unit, quote.provider) == (35, CreditUnit.USD_CENTS, "mythiq")
     assert (await client.quote(t2v(), offer())).params["size"] == "1080p"
 
 

@@ -158,7 +158,7 @@ def _handle(task_id: str) -> TaskHandle:
         ref=offer().ref,
         params={"model": KLING, "size": "1080p", "routing": "optimal", "public": False},
         credits=35,
-        unit=CreditUnit.CREDITS,
+        unit=CreditUnit.USD_CENTS,
     )
     return TaskHandle(provider="mythiq", task_id=task_id, quote=quote, created_at=datetime.now(UTC))
 
