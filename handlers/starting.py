@@ -97,6 +97,7 @@ class Starter:
         strategy's order), check the limits, record the job and launch it. ``ask``: wait for a go-ahead
         first (a job dearer than the chat's confirmation threshold always does)."""
         lang = lang_of(chat)
+        request = request.model_copy(update={"language": lang})  # APIs that take one answer in it
         entry = await self._route(choice, request, pin)
         if entry is None:
             if pin and await self._s.catalogue.entry(choice.entry.key, request.task_type, pin=pin):

@@ -72,6 +72,7 @@ class GenerationRequest(BaseModel):
     prompt: str
     images: tuple[ImageInput, ...] = ()
     params: VideoParams = VideoParams()
+    language: str | None = None  # the asker's language ("zh", "en"), for APIs that take one (IMA)
 
 
 class EtaRange(BaseModel):

@@ -89,6 +89,7 @@ class ImaClient:
         request_timeout_s: float = 30.0,
     ) -> None:
         self._api_key = api_key
+        self._language = language
         self._base_url = base_url.rstrip("/")
         self._upload_base_url = upload_base_url.rstrip("/")
         self._headers = {
@@ -129,6 +130,7 @@ class ImaClient:
                 "model_version": leaf.id,
                 "model_name": leaf.name,
                 "category": request.task_type.value,
+                "language": request.language or self._language,  # the asker's, for every call of it
             },
         )
 
@@ -147,7 +149,10 @@ class ImaClient:
         return TaskHandle(provider=self.name, task_id=task_id, quote=quote, created_at=datetime.now(UTC))
 
     async def poll(self, handle: TaskHandle) -> TaskStatus:
-        data = await self._call("POST", DETAIL_PATH, body={"task_id": handle.task_id}, stage=_Stage.AFTER)
+        language = handle.quote.extra.get("language")
+        data = await self._call(
+            "POST", DETAIL_PATH, body={"task_id": handle.task_id}, stage=_Stage.AFTER, language=language
+        )
         return task_status(data)
 
     async def aclose(self) -> None:
@@ -163,7 +168,11 @@ class ImaClient:
 
     async def _create(self, quote: Quote, prompt: str, image_urls: list[str]) -> str:
         data = await self._call(
-            "POST", CREATE_PATH, body=create_body(quote, prompt, image_urls), stage=_Stage.CREATE
+            "POST",
+            CREATE_PATH,
+            body=create_body(quote, prompt, image_urls),
+            stage=_Stage.CREATE,
+            language=quote.extra.get("language"),
         )
         task_id = data.get("id") if isinstance(data, dict) else None
         if not isinstance(task_id, str | int) or isinstance(task_id, bool) or not str(task_id):
@@ -187,10 +196,12 @@ class ImaClient:
         body: dict[str, Any] | None = None,
         params: dict[str, str] | None = None,
         stage: _Stage = _Stage.BEFORE,
+        language: str | None = None,
     ) -> Any:
+        headers = self._headers if not language else {**self._headers, "x_app_language": language}
         try:
             response = await self._http.request(
-                method, self._base_url + path, json=body, params=params, headers=self._headers
+                method, self._base_url + path, json=body, params=params, headers=headers
             )
         except httpx.HTTPError as exc:
             unsent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)

@@ -95,6 +95,7 @@ _CARRIERS: dict[str, tuple[str, ...]] = {
     "resolution": ("resolution", "quality"),
 }
 _ETA = re.compile(r"(\d+)\s*[~-]\s*(\d+)")
+_VERSION = re.compile(r"(?<![A-Za-z])[vV]\s*(\d+(?:\.\d+)*)")
 
 
 def iter_leaves(nodes: Any) -> list[ProductLeaf]:
@@ -173,12 +174,17 @@ def virtual_value(field: FormField, ui_values: JsonDict | None = None) -> Any:
 
 
 def form_defaults(leaf: ProductLeaf) -> JsonDict:
-    """Each field's default value (virtual fields resolved); ``None`` values are left out."""
+    """Each field's default value (virtual fields resolved); ``None`` values are left out. A Pixverse
+    leaf without its ``model`` field gets it from its version name ("Pixverse V5.5" -> ``v5.5``), as
+    IMA's own scripts do: Pixverse's API needs the version there."""
     defaults: JsonDict = {}
     for field in leaf.form_config:
         value = virtual_value(field) if field.is_ui_virtual else field.value
         if value is not None:
             defaults[field.field] = value
+    pixverse = leaf.model_id.lower() == "pixverse" and "model" not in defaults
+    if pixverse and (version := _VERSION.search(leaf.name) or _VERSION.search(leaf.id)):
+        defaults["model"] = f"v{version[1]}"
     return defaults
 
 

@@ -222,3 +222,19 @@ async def test_mythiq_prices_are_shown_as_money(tmp_path: Path) -> None:
     notice, caption = channel.of("lou")[0].text, channel.of("lou")[-2].text
     assert "\n• 费用:$0.20\n" in notice and "使用 Wan 2.6($0.20," in notice and "积分" not in notice
     assert caption.endswith("\n• 费用:$0.20\n\n小狗在海边奔跑")
+
+
+async def test_ima_hears_each_users_own_language(tmp_path: Path) -> None:
+    """IMA's scripts send ``x_app_language``: the asker's language, not the bot's default."""
+    async with providers("ima") as (fakes, env), running_app(tmp_path, **env, VIDEOBOT_LANG="zh") as (app, _):
+        await Chat(app, "mia").say("make a video of a paper boat on a pond")
+        await Chat(app, "ned").say("做一个纸船在池塘里漂的视频")
+        await Chat(app, "mia").settle(30)
+        await Chat(app, "ned").settle(30)
+    ima = fakes["ima"]
+    creates = {
+        call.body["parameters"][0]["parameters"]["prompt"]: call.headers["x_app_language"]
+        for call in ima.calls("create")
+    }
+    assert creates == {"a paper boat on a pond": "en", "纸船在池塘里漂": "zh"}
+    assert {call.headers["x_app_language"] for call in ima.calls("detail")} == {"en", "zh"}

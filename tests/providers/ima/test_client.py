@@ -35,6 +35,7 @@ async def test_text_to_video_end_to_end(client: ImaClient, fake: FakeIma) -> Non
         "model_version": "wan2.6-t2v",
         "model_name": "Wan 2.6",
         "category": "text_to_video",
+        "language": "en",  # the client's default: the request named none
     }
     assert fake.calls("create") == []  # quoting spends nothing
 

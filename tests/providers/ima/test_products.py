@@ -91,6 +91,20 @@ def test_form_defaults_resolve_virtual_fields_and_drop_nulls() -> None:
     }
 
 
+@pytest.mark.parametrize(("leaf_id", "model"), [("Pixverse V5.5", "v5.5"), ("Pixverse V4", "v4")])
+def test_a_pixverse_leaf_without_its_model_field_takes_it_from_the_version_name(
+    leaf_id: str, model: str
+) -> None:
+    """IMA's own scripts fill Pixverse's ``model`` from the version when the leaf has no such field."""
+    live = t2v_leaf(leaf_id)
+    assert form_defaults(live)["model"] == model  # the captured leaves carry it themselves
+    bare = live.model_copy(update={"form_config": [f for f in live.form_config if f.field != "model"]})
+    assert form_defaults(bare)["model"] == model
+    inner, _ = resolve_params(bare, VideoParams(duration=5))
+    assert inner["model"] == model
+    assert "model" not in form_defaults(t2v_leaf("wan2.6-t2v")), "only Pixverse needs it"
+
+
 def test_virtual_field_without_a_matching_mapping_falls_back_to_its_value() -> None:
     raw = raw_leaf("kling-video-o1")
     mode = next(field for field in raw["form_config"] if field["field"] == "mode")
