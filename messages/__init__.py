@@ -46,6 +46,7 @@ from messages.platform import (
     model_option_label,
     not_allowed,
     picture_not_found,
+    terminal_welcome,
     unsupported_message,
 )
 from messages.progress import progress, progress_percent
@@ -123,6 +124,7 @@ __all__ = [
     "still_working",
     "success_caption",
     "task_label",
+    "terminal_welcome",
     "too_many_jobs",
     "trait_label",
     "uncertain_order",

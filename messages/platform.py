@@ -51,6 +51,17 @@ PICTURE_NOT_FOUND = Text(
     "找不到图片 {path},检查一下路径再发一次吧 📷",
     "I can't find the picture {path}; please check the path and send it again 📷",
 )
+OFFLINE_DEMO = Text(
+    "🧪 这是离线演示:视频在这台电脑上生成,免费,不连接任何视频服务。"
+    "配置服务商的密钥后就会生成真正的 AI 视频。",
+    "🧪 This is the offline demo: videos are made on this computer, free, without any video service. Set a "
+    "provider's key to make real AI videos.",
+)
+HOW_TO_QUIT = Text(
+    "按 Ctrl-D 退出(正在生成的视频会先做完),按 Ctrl-C 立即退出(下次启动时接着做)。",
+    "Press Ctrl-D to quit (videos being made finish first), Ctrl-C to quit at once (they carry on at the "
+    "next start).",
+)
 NOT_ALLOWED = Text(
     "抱歉,这里还没有为你开通视频生成。需要的话请联系管理这个机器人的同事 🙏",
     "Sorry, video making isn't switched on for you here. If you need it, please ask whoever runs this bot 🙏",
@@ -71,6 +82,13 @@ def image_link_refused(
 ) -> str:
     """A pasted picture link we will not hand to a provider, and what to do instead."""
     return LINK_REFUSED[problem](lang)
+
+
+def terminal_welcome(lang: Lang, help_text: str, *, offline: bool) -> str:
+    """The terminal chat's greeting: what the bot does, that it is the offline demo when it is, and how
+    to quit."""
+    parts = [help_text, *([OFFLINE_DEMO(lang)] if offline else []), HOW_TO_QUIT(lang)]
+    return "\n\n".join(parts)
 
 
 def picture_not_found(lang: Lang, path: str) -> str:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import mimetypes
+import os
 import sys
 import threading
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TextIO
 
@@ -14,9 +16,9 @@ from bot.lifecycle import or_stop
 from bot.terminal.render import TerminalChannel
 from bot.wiring import App
 from handlers.inbound import ChatRef, InboundMessage
-from messages import attachment_too_large, help_text, picture_not_found
+from messages import attachment_too_large, help_text, picture_not_found, terminal_welcome
 from messages.reply import Lang, Reply, ReplyKind
-from providers.types import ImageInput
+from providers.types import CreditUnit, ImageInput
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp"})
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
@@ -51,6 +53,19 @@ def unusable_pictures(text: str) -> list[tuple[str, bool]]:
         elif path.stat().st_size > MAX_IMAGE_BYTES:
             found.append((word, True))
     return found
+
+
+def locale_lang(environ: Mapping[str, str] = os.environ) -> Lang | None:
+    """The language of the terminal's locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``), when zh or en."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "").lower()
+        if value.startswith("zh"):
+            return "zh"
+        if value.startswith("en"):
+            return "en"
+        if value:
+            return None  # the first one set decides, as the C library does
+    return None
 
 
 class LineReader:
@@ -99,8 +114,10 @@ async def run_chat(
     chat = ChatRef(platform="cli", chat_id=user, user_id=user, lang=lang)
     await app.resume({"cli"}, user_key=chat.user_key)  # a user who was cut off gets their videos now
     if not jsonl and stdin.isatty():
-        greeting = Reply(kind=ReplyKind.TEXT, text=help_text(lang or app.settings.lang))
-        await channel.send(chat, greeting)
+        said = lang or locale_lang() or app.settings.lang  # a person at a terminal: their system's language
+        offline = all(provider.unit is CreditUnit.FREE for provider in app.catalogue.providers)
+        welcome = terminal_welcome(said, help_text(said), offline=offline)
+        await channel.send(chat, Reply(kind=ReplyKind.TEXT, text=welcome))
     session = uuid.uuid4().hex[:12]  # message ids must never repeat across sessions (redelivery dedupe)
     reader = LineReader(stdin)
     count = 0

@@ -1,4 +1,6 @@
-"""Fonts for the sandbox title card: a common TrueType font when one is installed, else Pillow's own."""
+"""Fonts for the sandbox title card: a common TrueType font when one is installed, else Pillow's own;
+Chinese titles are drawn with the subset of Noto Sans CJK SC shipped in ``assets/`` (so a machine
+without any CJK font draws them too)."""
 
 from __future__ import annotations
 
@@ -18,7 +20,9 @@ LATIN_FONTS: tuple[Path, ...] = (
     Path("/Library/Fonts/Arial Unicode.ttf"),
     Path("C:/Windows/Fonts/arial.ttf"),
 )
+BUNDLED_CJK = Path(__file__).parent / "assets" / "NotoSansSC-Regular-GB2312.otf"
 CJK_FONTS: tuple[Path, ...] = (
+    BUNDLED_CJK,  # GB2312: nearly every Chinese prompt; the system fonts below for the rest
     Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
     Path("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc"),
     Path("/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc"),

@@ -162,6 +162,8 @@ def _platform(lang: Lang) -> Iterator[tuple[str, str]]:
     yield "unsupported_message", m.unsupported_message(lang)
     yield "not_allowed", m.not_allowed(lang)
     yield "picture_not_found", m.picture_not_found(lang, "~/Pictures/cat.png")
+    for offline in (True, False):
+        yield "terminal_welcome", m.terminal_welcome(lang, m.help_text(lang), offline=offline)
     yield "image_received", m.image_received(lang)
     for problem in ("not_https", "private", "unreachable", "local_path"):
         yield "image_link_refused", m.image_link_refused(lang, problem)

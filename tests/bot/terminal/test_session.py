@@ -10,11 +10,18 @@ from typing import Any
 
 import pytest
 
-from bot.terminal.session import MAX_IMAGE_BYTES, local_images, run_chat, unusable_pictures, wait_for_jobs
+from bot.terminal.session import (
+    MAX_IMAGE_BYTES,
+    local_images,
+    locale_lang,
+    run_chat,
+    unusable_pictures,
+    wait_for_jobs,
+)
 from bot.wiring import App, build_app
 from handlers.inbound import ChatRef
 from handlers.jobs import Job, JobState
-from messages import help_text
+from messages import help_text, terminal_welcome
 from messages.reply import Selection
 from providers.types import GenerationRequest, ImageInput, TaskType
 from tests.handlers.ledger.factory import make_job
@@ -145,8 +152,31 @@ async def test_a_person_at_a_terminal_is_greeted_in_plain_text(tmp_path: Path) -
         greeted = await chat(app, "", jsonl=False, lang="en", stdin=TtyInput(""))
         piped = await chat(app, "", jsonl=False, lang="en")
         programmatic = await chat(app, "", jsonl=True, lang="en", stdin=TtyInput(""))
-    assert "\n".join(greeted) == help_text("en") + "\n"
+    assert "\n".join(greeted) == terminal_welcome("en", help_text("en"), offline=True) + "\n"
+    assert "This is the offline demo" in "\n".join(greeted) and "Press Ctrl-D to quit" in greeted[-2]
     assert piped == [] and programmatic == []
+
+
+async def test_the_greeting_speaks_the_terminals_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    async with running_app(tmp_path, VIDEOBOT_LANG="en") as (app, _):
+        greeted = "\n".join(await chat(app, "", jsonl=False, stdin=TtyInput("")))
+    assert (
+        greeted.startswith("👋 我可以帮你用 AI 生成视频")
+        and "这是离线演示" in greeted
+        and "Ctrl-D" in greeted
+    )
+
+
+def test_the_locale_names_the_language() -> None:
+    assert locale_lang({"LANG": "en_US.UTF-8"}) == "en"
+    assert locale_lang({"LC_ALL": "zh_TW.UTF-8", "LANG": "en_US.UTF-8"}) == "zh"
+    assert locale_lang({"LC_ALL": "fr_FR.UTF-8", "LANG": "zh_CN"}) is None
+    assert locale_lang({}) is None
 
 
 async def test_the_replies_of_a_session_are_plain_text(tmp_path: Path) -> None:

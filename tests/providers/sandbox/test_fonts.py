@@ -1,6 +1,14 @@
 from PIL import Image, ImageDraw, ImageFont
 
-from providers.sandbox.fonts import CJK_FONTS, LATIN_FONTS, drawable, font_candidates, pick_font, wrap_text
+from providers.sandbox.fonts import (
+    BUNDLED_CJK,
+    CJK_FONTS,
+    LATIN_FONTS,
+    drawable,
+    font_candidates,
+    pick_font,
+    wrap_text,
+)
 from providers.sandbox.frames import title_card
 
 
@@ -48,3 +56,19 @@ def test_unbreakable_word_is_split() -> None:
     font = pick_font("x", 12, candidates=())
     lines = wrap_text("x" * 40, font, font.getlength("xxxxx"), max_lines=20)
     assert "".join(lines) == "x" * 40 and len(lines) > 1
+
+
+def test_the_bundled_font_draws_chinese_where_a_latin_font_draws_boxes() -> None:
+    """The subset shipped in ``providers/sandbox/assets`` draws each character in its own glyph."""
+    bundled = pick_font("狗", 32, candidates=(BUNDLED_CJK,))
+    assert isinstance(bundled, ImageFont.FreeTypeFont) and "GB2312" in str(BUNDLED_CJK)
+    assert _ink("狗", bundled) != _ink("猫", bundled)
+    latin = pick_font("a", 32, candidates=LATIN_FONTS)
+    if isinstance(latin, ImageFont.FreeTypeFont):  # the control: a font without CJK draws one same box
+        assert _ink("狗", latin) == _ink("猫", latin)
+
+
+def _ink(text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont) -> bytes:
+    image = Image.new("L", (48, 48))
+    ImageDraw.Draw(image).text((4, 4), text, font=font, fill=255)
+    return image.tobytes()

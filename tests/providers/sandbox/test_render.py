@@ -3,7 +3,7 @@ import time
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops
 
 from providers.errors import ErrorKind, GenerationFailedError, ImageUploadError
 from providers.sandbox.render import (
@@ -214,3 +214,16 @@ def test_ffmpeg_failure_is_a_generation_failure_and_leaves_nothing(tmp_path: Pat
     assert caught.value.kind is ErrorKind.GENERATION_FAILED
     assert "ffmpeg exited" in caught.value.detail
     assert sorted(path.name for path in tmp_path.iterdir()) == ["clip.mp4.part"]
+
+
+def test_a_chinese_title_is_drawn_in_glyphs_not_boxes(tmp_path: Path) -> None:
+    """Issue 12: on a machine without a CJK font, Chinese titles showed as boxes (every character the
+    same box). With the bundled font, two titles differing by one character differ where it is drawn."""
+    dog = decode(_render(tmp_path / "dog", _text("一只小狗")).video).frames[-1]
+    cat = decode(_render(tmp_path / "cat", _text("一只小猫")).video).frames[-1]
+    width, height = dog.size
+    middle = (width // 4, height // 3, width * 3 // 4, height * 2 // 3)
+    changed = ImageChops.difference(dog.crop(middle), cat.crop(middle)).convert("L")
+    assert changed.getbbox() is not None, "the two titles render alike: boxes instead of glyphs"
+    inked = changed.point(lambda value: 255 if value > 64 else 0).histogram()[255]
+    assert inked > 40  # a whole glyph, not codec noise
