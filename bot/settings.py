@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     lang: Literal["zh", "en"] = Field(default="zh", validation_alias="VIDEOBOT_LANG")
     time_scale: float = Field(default=1.0, gt=0, le=1000, validation_alias="VIDEOBOT_TIME_SCALE")
     max_jobs_per_user: int = Field(default=2, ge=1, le=100, validation_alias="VIDEOBOT_MAX_JOBS_PER_USER")
+    max_queued_per_user: int = Field(
+        default=3, ge=0, le=50, validation_alias="VIDEOBOT_MAX_QUEUED_PER_USER"
+    )  # requests over the limit wait in line, up to this many; 0: refused instead
     job_retention_days: int = Field(default=30, ge=1, le=3650, validation_alias="VIDEOBOT_JOB_RETENTION_DAYS")
     shutdown_grace_s: float = Field(default=20.0, ge=0, le=600, validation_alias="VIDEOBOT_SHUTDOWN_GRACE_S")
     # Requests each provider may have in flight at once; more wait their turn (providers.http).

@@ -114,6 +114,7 @@ def build_app(
         scheduler=scheduler,
         timescale=timescale,
         budget=settings.budget,
+        max_working=settings.max_jobs_per_user,
     )
     services = Services(
         catalogue=catalogue,
@@ -122,6 +123,7 @@ def build_app(
         prefs=prefs,
         outbox=outbox,
         max_jobs_per_user=settings.max_jobs_per_user,
+        max_queued_per_user=settings.max_queued_per_user,
         timescale=timescale,
         resolve=resolve,
         probe=redirect_probe(transport),

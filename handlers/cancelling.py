@@ -24,7 +24,9 @@ from providers.types import CreditUnit
 
 log = logging.getLogger(__name__)
 
-NOTHING_ORDERED = frozenset({JobState.RECEIVED, JobState.QUOTED, JobState.AWAITING, JobState.NOTIFIED})
+NOTHING_ORDERED = frozenset(
+    {JobState.RECEIVED, JobState.QUEUED, JobState.QUOTED, JobState.AWAITING, JobState.NOTIFIED}
+)
 
 
 class Cancelling(JobDesk):

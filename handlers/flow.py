@@ -23,6 +23,7 @@ from handlers.channel import ChatUnreachable
 from handlers.cheaper import cheaper_option
 from handlers.creating import CreateAttempts
 from handlers.jobs import Admission, Ask, Job, JobState, Step
+from handlers.queueing import Queueing
 from handlers.reconciling import CannotTell, reconcile
 from handlers.timing import utc_now
 from handlers.watching import Watching
@@ -33,12 +34,12 @@ log = logging.getLogger(__name__)
 DEFAULT_GRACE_S = 20.0  # real seconds a shutdown lets creates in flight finish
 
 
-class GenerationFlow(Watching, Asking, Cancelling):
+class GenerationFlow(Watching, Asking, Cancelling, Queueing):
     """Runs jobs through the protocol: admission, resume, the create; polls and delivery in
     :class:`handlers.watching.Watching`, questions in :class:`handlers.asking.Asking`, cancels in
-    :class:`handlers.cancelling.Cancelling`."""
+    :class:`handlers.cancelling.Cancelling`, the queue in :class:`handlers.queueing.Queueing`."""
 
-    async def admit(self, job: Job, *, max_working: int) -> Admission:
+    async def admit(self, job: Job, *, max_working: int, max_queued: int = 0) -> Admission:
         """Quote a new job, then record it with its budget reservation if its user is under the limit
         and its cost fits every budget (one ledger transaction), then run it.
 
@@ -59,9 +60,14 @@ class GenerationFlow(Watching, Asking, Cancelling):
         charge = Charge(
             user=job.user_key, chat=job.chat.space_key, millicents=job.cost, at=utc_now(), budget=self._budget
         )
-        admission = await self._jobs.admit(job, max_working=max_working, charge=charge)
-        if admission.admitted:
-            self._background.spawn(self._start_safely(job), f"start:{job.id}")
+        async with self._user_lock(job.user_key):  # its queue notice goes out before it can leave the queue
+            admission = await self._jobs.admit(
+                job, max_working=max_working, charge=charge, max_queued=max_queued
+            )
+            if admission.admitted and admission.position is not None:
+                await self._queued(job, admission.position)
+            elif admission.admitted:
+                self._background.spawn(self._start_safely(job), f"start:{job.id}")
         return admission
 
     async def resume(self, *, platforms: Collection[str], user_key: str | None = None) -> int:
@@ -72,12 +78,15 @@ class GenerationFlow(Watching, Asking, Cancelling):
         provider's create was under way is reconciled (never created again blindly).
         """
         resumed = 0
+        queues: set[str] = set()
         for job in await self._jobs.active(user_key):
             if job.chat.platform not in platforms:
                 continue
             resumed += 1
             self._resumed.add(job.id)
-            if job.state is JobState.RUNNING:
+            if job.state is JobState.QUEUED:
+                queues.add(job.user_key)  # it waits for a place, as before the restart
+            elif job.state is JobState.RUNNING:
                 self._watch(job)
                 self._background.spawn(self.poll(job.id), f"poll:{job.id}")
             elif job.state is JobState.LATE:
@@ -88,6 +97,8 @@ class GenerationFlow(Watching, Asking, Cancelling):
                 self._expire_later(job)  # still waiting for its go-ahead
             else:
                 self._background.spawn(self._start_safely(job), f"start:{job.id}")
+        for user in queues:
+            self._freed(user)
         return resumed
 
     async def drain(self, grace_s: float = DEFAULT_GRACE_S) -> None:
@@ -129,8 +140,8 @@ class GenerationFlow(Watching, Asking, Cancelling):
         """
         async with self._lock(job.id):
             stored = await self._jobs.get(job.id)  # the record, as an answer or a refusal left it
-            if stored is None or stored.finished:
-                return
+            if stored is None or stored.finished or stored.state is JobState.QUEUED:
+                return  # a queued job starts when it leaves the queue (handlers.queueing)
             job = stored
             attempts = self._attempts.setdefault(job.id, CreateAttempts())
             if refused is not None and not await self._after_refusal(job, refused, attempts):

@@ -46,8 +46,10 @@ class JobDesk:
         scheduler: JobScheduler,
         timescale: TimeScale,
         budget: Budget | None = None,
+        max_working: int = 2,
     ) -> None:
         self._budget = budget or Budget()
+        self._max_working = max_working  # each user's jobs at a time; the rest wait in the queue
         self._catalogue = catalogue
         self._providers = providers
         self._jobs = jobs
@@ -61,6 +63,7 @@ class JobDesk:
         self._attempts: dict[str, CreateAttempts] = {}  # per job until it ends: refusals come by poll too
         self._stopping: dict[str, asyncio.Event] = {}  # jobs being cancelled (handlers.cancelling)
         self._resumed: set[str] = set()  # jobs picked up after a restart, until they end
+        self._user_locks: dict[str, asyncio.Lock] = {}  # a user's queue (handlers.queueing)
 
     def _price(self, job: Job) -> None:
         if job.quote is not None:
@@ -109,6 +112,15 @@ class JobDesk:
         job.advance(state)
         await self._jobs.save(job)
         self._locks.pop(job.id, None)
+        self._freed(job.user_key)
+
+    def _freed(self, user_key: str) -> None:
+        """One of ``user_key``'s places may be free: their next queued job starts (in the background)."""
+        self._background.spawn(self._promote(user_key), f"promote:{user_key}")
+
+    async def _promote(self, user_key: str) -> None:
+        """Start queued jobs while places are free (see :class:`handlers.queueing.Queueing`)."""
+        raise NotImplementedError
 
     async def _tell(self, job: Job, step: Step, reply: Reply, *, replace: str | None = None) -> None:
         """Show a step once: recorded right after the send, so a restart repeats at most this one."""

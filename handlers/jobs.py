@@ -24,6 +24,7 @@ class JobState(StrEnum):
     """The generation flow, seed 001 Steps 1-4, as states."""
 
     RECEIVED = "received"  # recorded; model chosen; nothing sent yet
+    QUEUED = "queued"  # admitted over its user's limit of jobs at a time: starts when one of theirs ends
     QUOTED = "quoted"  # exact parameters and credits known
     AWAITING = "awaiting"  # asked for the user's go-ahead (a dear video, or words without a request)
     NOTIFIED = "notified"  # step 1 delivered: model, ETA, cost
@@ -42,8 +43,9 @@ class JobState(StrEnum):
 
 S = JobState
 TRANSITIONS: dict[JobState, frozenset[JobState]] = {
-    S.RECEIVED: frozenset({S.QUOTED, S.FAILED, S.CANCELLED}),
-    S.QUOTED: frozenset({S.NOTIFIED, S.AWAITING, S.FAILED, S.UNREACHABLE, S.CANCELLED}),
+    S.RECEIVED: frozenset({S.QUOTED, S.QUEUED, S.FAILED, S.CANCELLED}),
+    S.QUEUED: frozenset({S.RECEIVED, S.QUOTED, S.CANCELLED, S.FAILED}),
+    S.QUOTED: frozenset({S.NOTIFIED, S.AWAITING, S.QUEUED, S.FAILED, S.UNREACHABLE, S.CANCELLED}),
     S.AWAITING: frozenset({S.NOTIFIED, S.CANCELLED, S.FAILED, S.UNREACHABLE}),
     S.NOTIFIED: frozenset({S.SUBMITTING, S.FAILED, S.UNREACHABLE, S.CANCELLED}),
     # SUBMITTING -> NOTIFIED: the create was refused before a task existed (a failover, a retry, or a
@@ -63,8 +65,9 @@ TRANSITIONS: dict[JobState, frozenset[JobState]] = {
 FINAL_STATES = frozenset({S.DELIVERED, S.FAILED, S.UNCERTAIN, S.UNREACHABLE, S.CANCELLED})
 # Final states that prove no task was created (when the job has none): the budget is released.
 RELEASING_STATES = frozenset({S.FAILED, S.UNREACHABLE, S.CANCELLED})
-# Jobs that count towards a user's limit: every unfinished one but a late check, which costs nothing more.
-WORKING_STATES = frozenset(JobState) - FINAL_STATES - {S.LATE}
+# Jobs that count towards a user's limit: every unfinished one but a late check, which costs nothing more,
+# and a queued one, which waits for a free place.
+WORKING_STATES = frozenset(JobState) - FINAL_STATES - {S.LATE, S.QUEUED}
 
 
 @dataclass(frozen=True)
@@ -74,10 +77,11 @@ class Admission:
     admitted: bool
     over_budget: OverBudget | None = None
     barred: Control | None = None  # BLOCKED (the user) or PAUSED (the chat), by an admin
+    position: int | None = None  # admitted into the queue at this place (1: next to start)
 
     @property
     def busy(self) -> bool:
-        """Refused only because the user has their limit of jobs at a time."""
+        """Refused only because the user has their limit of jobs at a time and a full queue."""
         return not self.admitted and self.over_budget is None and self.barred is None
 
 
@@ -100,6 +104,7 @@ class Step(StrEnum):
     LATE_NOTE = "late_note"  # "it finished after all", before a late video
     UNCERTAIN = "uncertain"  # "it may have been ordered; we could not check"
     CANCEL = "cancel"  # "cancelled": what it means for the money
+    QUEUE = "queue"  # "queued at place N": it starts when one of theirs ends
 
 
 class Ask(StrEnum):
@@ -252,14 +257,22 @@ class JobStore(Protocol):
 
     async def add(self, job: Job) -> None: ...
 
-    async def admit(self, job: Job, *, max_working: int, charge: Charge | None = None) -> Admission:
+    async def admit(
+        self, job: Job, *, max_working: int, charge: Charge | None = None, max_queued: int = 0
+    ) -> Admission:
         """Record a new job in one transaction with the check of its user's limit and budgets.
 
-        Not admitted (nothing recorded) when the user already has ``max_working`` working jobs, or
-        when ``charge`` would break a budget (default limits, or an admin's override in the ledger);
-        else the job and its reservation are recorded together. :class:`DuplicateJob` when another
-        job has its inbound key (one job per intent).
+        With ``max_working`` working jobs already, the job is recorded ``queued`` (its place in
+        ``Admission.position``) while the user has fewer than ``max_queued`` queued; else it is not
+        admitted. Not admitted either (nothing recorded) when ``charge`` would break a budget (default
+        limits, or an admin's override in the ledger); else the job and its reservation are recorded
+        together. :class:`DuplicateJob` when another job has its inbound key (one job per intent).
         """
+        ...
+
+    async def promote(self, user_key: str, *, max_working: int) -> Job | None:
+        """In one transaction: when ``user_key`` has fewer than ``max_working`` working jobs, their oldest
+        queued job moves on (to ``quoted``, or ``received`` without a quote) and is returned."""
         ...
 
     async def save(self, job: Job) -> None: ...

@@ -54,7 +54,14 @@ class OverviewDesk:
             for index, job in enumerate(jobs, 1)
             if job.state in CANCELLABLE
         )
-        text = status_text(lang, [self._running(job) for job in jobs])
+        queued = [job.id for job in jobs if job.state is JobState.QUEUED]  # oldest first: the line
+        running = [
+            Running(job.request.prompt, job.model_name, Phase.QUEUED, position=queued.index(job.id) + 1)
+            if job.id in queued
+            else self._running(job)
+            for job in jobs
+        ]
+        text = status_text(lang, running)
         await self._s.show(chat, Reply(kind=ReplyKind.TEXT, text=text, buttons=buttons))
 
     async def history(self, chat: ChatRef) -> None:

@@ -19,8 +19,9 @@ from messages import (
     uncertain_order,
     video_link,
 )
-from messages.control import CancelOutcome, cancel_label, cancel_outcome
+from messages.control import CancelOutcome, cancel_label, cancel_outcome, queued_notice
 from messages.goahead import ask_cost, ask_words, cancelled, go_label, stop_label
+from messages.protocol import job_bullets
 from messages.reply import Button, Lang, Reply, ReplyKind
 from providers.errors import ErrorKind
 from providers.types import CreditUnit
@@ -47,6 +48,19 @@ def notice(job: Job, cheaper: tuple[str, int] | None = None) -> Reply:
         cheaper=cheaper,
     )
     return Reply(kind=ReplyKind.NOTICE, text=text, job_id=job.id, buttons=cancel_buttons(job))
+
+
+def queued(job: Job, position: int) -> Reply:
+    """A request over its user's limit waits in line: its place, model, time and cost; a Cancel button."""
+    quote = job.quote
+    bullets = job_bullets(
+        lang_of(job),
+        model_name=job.model_name,
+        eta=(job.eta.min_s, job.eta.max_s),
+        cost=(quote.credits, quote.unit) if quote else None,
+    )
+    text = queued_notice(lang_of(job), position=position, bullets=bullets)
+    return Reply(kind=ReplyKind.TEXT, text=text, job_id=job.id, buttons=cancel_buttons(job))
 
 
 def cancel_buttons(job: Job) -> tuple[Button, ...]:

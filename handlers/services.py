@@ -31,6 +31,7 @@ class Services:
     prefs: PreferenceStore
     outbox: Outbox
     max_jobs_per_user: int = 2
+    max_queued_per_user: int = 0  # requests over the limit wait in line, up to this many (handlers.queueing)
     timescale: TimeScale = field(default_factory=TimeScale)
     dialogue: DialogueMemory = field(default_factory=DialogueMemory)
     resolve: Resolver = system_resolver  # host names of pasted image links (handlers.image_links)

@@ -29,6 +29,7 @@ from messages import (
     too_many_jobs,
 )
 from messages.admin import blocked_you, paused_here
+from messages.control import queue_full
 from messages.goahead import not_waiting
 from messages.reply import Selection
 from providers.catalogue import CatalogueEntry
@@ -137,7 +138,9 @@ class Starter:
             confirm_above=self._s.confirm.threshold(chat),
         )
         try:
-            admission = await self._s.flow.admit(job, max_working=self._s.max_jobs_per_user)
+            admission = await self._s.flow.admit(
+                job, max_working=self._s.max_jobs_per_user, max_queued=self._s.max_queued_per_user
+            )
         except DuplicateJob:  # a second click of one retry button, a redelivery: one job per intent
             log.info("%s already made a job; not starting another", inbound_key)
             earlier = await self._s.jobs.by_inbound(inbound_key)
@@ -152,6 +155,10 @@ class Starter:
         if (over := admission.over_budget) is not None:
             log.info("%s: over the %s %s budget; nothing created", chat.user_key, over.scope, over.period)
             await self._s.say(chat, refusal(lang, over, Display.of_job(job), self._s.budget))
+            return
+        if admission.busy and self._s.max_queued_per_user:
+            queued = self._s.max_queued_per_user
+            await self._s.say(chat, queue_full(lang, working=self._s.max_jobs_per_user, queued=queued))
             return
         if admission.busy:
             await self._s.say(chat, too_many_jobs(lang, self._s.max_jobs_per_user))

@@ -154,6 +154,7 @@ class Watching(JobDesk):
         job.advance(JobState.LATE)
         await self._jobs.save(job)
         self._watch_late(job.id)
+        self._freed(job.user_key)  # a late check holds no place
         return True
 
     async def _succeed(self, job: Job, status: TaskStatus) -> None:

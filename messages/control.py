@@ -62,6 +62,20 @@ ITEM = Text("{index}. 「{prompt}」· {model}", '{index}. "{prompt}" · {model}
 CANCEL_LABEL = Text("取消", "Cancel")
 CANCEL_NUMBERED = Text("取消 {index}", "Cancel {index}")
 CANCELLING = Text("正在取消…", "Cancelling…")
+QUEUED = Text(
+    "⏳ 已排队:你已有视频在生成,这个排在第 {position} 位,前面的做完就自动开始。",
+    "⏳ Queued: you already have videos in progress; this one is number {position} in line and starts "
+    "by itself when one of them finishes.",
+)
+QUEUED_FOOT = Text(
+    "开始时我会再通知你;不想等了可以点「取消」或回复「取消」。",
+    'I\'ll tell you when it starts; to drop it, tap Cancel or say "cancel".',
+)
+QUEUE_FULL = Text(
+    "你已经有 {working} 个视频在生成、{queued} 个在排队了,等其中一个完成后再发新的吧 🙏",
+    "You already have {working} videos in progress and {queued} waiting in line; please wait for one to "
+    "finish before asking for another 🙏",
+)
 
 
 def cancel_outcome(
@@ -90,6 +104,17 @@ def which_to_cancel(lang: Lang, jobs: Sequence[tuple[str, str]]) -> str:
 def cancel_label(lang: Lang, index: int | None = None) -> str:
     """The label of a Cancel button (numbered under a list of several)."""
     return CANCEL_LABEL(lang) if index is None else CANCEL_NUMBERED(lang, index=index)
+
+
+def queued_notice(lang: Lang, *, position: int, bullets: Sequence[str]) -> str:
+    """A request over the user's limit waits in line: its place, then the pre-notification's bullets
+    (model, time, cost), then what happens next."""
+    return "\n".join([QUEUED(lang, position=position), *bullets]) + "\n\n" + QUEUED_FOOT(lang)
+
+
+def queue_full(lang: Lang, *, working: int, queued: int) -> str:
+    """Refused: the user's places and their queue are both full."""
+    return QUEUE_FULL(lang, working=working, queued=queued)
 
 
 def cancelling_toast(lang: Lang) -> str:

@@ -19,6 +19,7 @@ class Phase(StrEnum):
     """Where a video in progress is, in the user's terms."""
 
     ASKING = "asking"  # waits for their go-ahead
+    QUEUED = "queued"  # waits in line for one of their videos to finish
     ORDERING = "ordering"  # being priced, announced or ordered
     MAKING = "making"  # the provider is making it (with a percentage)
     LATE = "late"  # slower than expected: still watched for
@@ -43,6 +44,7 @@ class Running:
     percent: int = 0
     elapsed_s: int = 0
     max_s: int = 0
+    position: int = 0  # in the queue
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class Past:
 STATUS_TITLE = Text("你的视频进度:", "Your videos in progress:")
 PHASES: dict[Phase, Text] = {
     Phase.ASKING: Text("等你确认(回复「好」开始)", 'waiting for your go-ahead (reply "yes" to start)'),
+    Phase.QUEUED: Text("在排队,第 {position} 位", "waiting in line, number {position}"),
     Phase.ORDERING: Text("正在下单", "being ordered"),
     Phase.MAKING: Text(
         "{bar} {percent}% · 已等 {elapsed} 秒,预计最长 {max} 秒",
@@ -113,7 +116,12 @@ def status_text(lang: Lang, jobs: Sequence[Running]) -> str:
     lines = [STATUS_TITLE(lang)]
     for index, job in enumerate(jobs, 1):
         phase = PHASES[job.phase](
-            lang, bar=progress_bar(job.percent), percent=job.percent, elapsed=job.elapsed_s, max=job.max_s
+            lang,
+            bar=progress_bar(job.percent),
+            percent=job.percent,
+            elapsed=job.elapsed_s,
+            max=job.max_s,
+            position=job.position,
         )
         lines.append(RUNNING_LINE(lang, index=index, prompt=shown_prompt(job.prompt), model=job.model))
         lines.append(f"   {phase}")

@@ -124,16 +124,30 @@ def pre_notification(
     """Step 1: model, estimated time, credits and one cost-transparency line."""
     preferred = selection is Selection.PREFERENCE
     header = (START_PREFERRED if preferred else START)(lang, model=model_name, lo=eta_min_s, hi=eta_max_s)
-    bullets = [
-        (MODEL_PREFERRED if preferred else MODEL)(lang, model=model_name),
-        ETA(lang, eta=eta_text(lang, eta_min_s, eta_max_s)),
-        cost_bullet(lang, credits, unit),
-    ]
+    bullets = job_bullets(
+        lang, model_name=model_name, eta=(eta_min_s, eta_max_s), cost=(credits, unit), preferred=preferred
+    )
     cost_line = _cost_line(
         lang, model=model_name, credits=credits, unit=unit, selection=selection, trait=trait, cheaper=cheaper
     )
     closing = [line for line in (cost_line, CLOSING(lang)) if line]
     return "\n".join([header, *bullets]) + "\n\n" + "\n".join(closing)
+
+
+def job_bullets(
+    lang: Lang,
+    *,
+    model_name: str,
+    eta: tuple[int, int],
+    cost: tuple[int, CreditUnit] | None,
+    preferred: bool = False,
+) -> list[str]:
+    """The pre-notification's bullets: model, estimated time and (when quoted) the cost."""
+    bullets = [
+        (MODEL_PREFERRED if preferred else MODEL)(lang, model=model_name),
+        ETA(lang, eta=eta_text(lang, *eta)),
+    ]
+    return bullets + ([cost_bullet(lang, *cost)] if cost else [])
 
 
 def _caption_prompt(prompt: str) -> str:

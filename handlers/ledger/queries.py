@@ -77,26 +77,67 @@ class JobRow:
         )
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """A new job as it would be recorded to run now, and as it would be recorded queued."""
+
+    row: JobRow
+    milestones: Milestones
+    queued_row: JobRow
+    queued_milestones: Milestones
+
+
 def admit_job(
     conn: sqlite3.Connection,
-    row: JobRow,
-    milestones: Milestones,
+    job: Candidate,
     at: datetime,
     max_working: int,
+    max_queued: int,
     charge: Charge | None,
 ) -> Admission:
-    """One transaction: an admin's block or pause, the user's working jobs and the budgets are checked,
-    then the job and its reservation are recorded, or nothing is."""
+    """One transaction: an admin's block or pause, the user's working (then queued) jobs and the budgets
+    are checked, then the job (to run, or queued) and its reservation are recorded, or nothing is."""
     with transaction(conn):
         if charge is not None and (barred := spending.barred(conn, charge)) is not None:
             return Admission(admitted=False, barred=barred)
-        working: int = conn.execute(_COUNT_WORKING, (row.user_key, *_WORKING)).fetchone()[0]
-        if working >= max_working:
+        user = job.row.user_key
+        working: int = conn.execute(_COUNT_WORKING, (user, *_WORKING)).fetchone()[0]
+        queued = _count_queued(conn, user) if working >= max_working else 0
+        if working >= max_working and queued >= max_queued:
             return Admission(admitted=False)
         if charge is not None and (over := spending.over_budget(conn, charge)) is not None:
             return Admission(admitted=False, over_budget=over)
-        _write(conn, row, milestones, at)
+        if working >= max_working:
+            _write(conn, job.queued_row, job.queued_milestones, at)
+            return Admission(admitted=True, position=queued + 1)
+        _write(conn, job.row, job.milestones, at)
         return Admission(admitted=True)
+
+
+def promote_job(conn: sqlite3.Connection, user_key: str, max_working: int, at: datetime) -> JobRow | None:
+    """One transaction: a free place for ``user_key`` goes to their oldest queued job (its row)."""
+    with transaction(conn):
+        working: int = conn.execute(_COUNT_WORKING, (user_key, *_WORKING)).fetchone()[0]
+        if working >= max_working:
+            return None
+        found = conn.execute(
+            "SELECT record FROM jobs WHERE user_key = ? AND state = ? ORDER BY created_at, id LIMIT 1",
+            (user_key, JobState.QUEUED.value),
+        ).fetchone()
+        if found is None:
+            return None
+        job = Job.model_validate_json(found[0])
+        job.advance(JobState.QUOTED if job.quote is not None else JobState.RECEIVED)
+        row = JobRow.of(job)
+        _write(conn, row, Milestones.of(job), at)
+        return row
+
+
+def _count_queued(conn: sqlite3.Connection, user_key: str) -> int:
+    found: int = conn.execute(
+        "SELECT count(*) FROM jobs WHERE user_key = ? AND state = ?", (user_key, JobState.QUEUED.value)
+    ).fetchone()[0]
+    return found
 
 
 def write_job(conn: sqlite3.Connection, row: JobRow, milestones: Milestones, at: datetime) -> None:

@@ -68,14 +68,28 @@ class SqliteJobStore:
     async def add(self, job: Job) -> None:
         await self.save(job)
 
-    async def admit(self, job: Job, *, max_working: int, charge: Charge | None = None) -> Admission:
-        row, milestones, at = queries.JobRow.of(job), Milestones.of(job), utc_now()
+    async def admit(
+        self, job: Job, *, max_working: int, charge: Charge | None = None, max_queued: int = 0
+    ) -> Admission:
+        queued = job.model_copy(update={"state": JobState.QUEUED})
+        candidate = queries.Candidate(
+            queries.JobRow.of(job), Milestones.of(job), queries.JobRow.of(queued), Milestones.of(queued)
+        )
+        at = utc_now()
         admission = await self._run(
-            lambda conn: queries.admit_job(conn, row, milestones, at, max_working, charge)
+            lambda conn: queries.admit_job(conn, candidate, at, max_working, max_queued, charge)
         )
         if admission.admitted:
-            self._remember(row)
+            self._remember(candidate.row if admission.position is None else candidate.queued_row)
         return admission
+
+    async def promote(self, user_key: str, *, max_working: int) -> Job | None:
+        at = utc_now()
+        row = await self._run(lambda conn: queries.promote_job(conn, user_key, max_working, at))
+        if row is None:
+            return None
+        self._remember(row)
+        return Job.model_validate_json(row.record)
 
     async def save(self, job: Job) -> None:
         row, milestones, at = queries.JobRow.of(job), Milestones.of(job), utc_now()

@@ -37,6 +37,7 @@ def run_videobot(
         ("VIDEOBOT_PROVIDER_MAX_IN_FLIGHT", "0"),
         ("IMA_BASE_URL", "ftp://example.com"),
         ("VIDEOBOT_MAX_JOBS_PER_USER", "0"),
+        ("VIDEOBOT_MAX_QUEUED_PER_USER", "-1"),
         ("VIDEOBOT_IMAGE_HOST", "ima"),  # needs IMA_API_KEY
         ("VIDEOBOT_ROUTING", "fastest"),
         ("VIDEOBOT_PROVIDER_ORDER", "ima,acme"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from messages.reply import ReplyKind
 from providers.types import ImageInput, TaskType, VideoParams
@@ -121,8 +122,9 @@ async def test_two_users_run_at_once(tmp_path: Path) -> None:
     assert channel.kinds("alice")[-1] is K.LINK and channel.kinds("bob")[-1] is K.LINK
 
 
-async def test_per_user_limit_answers_kindly(tmp_path: Path) -> None:
-    async with running_app(tmp_path, VIDEOBOT_MAX_JOBS_PER_USER=1) as (app, channel):
+async def test_per_user_limit_without_a_queue_answers_kindly(tmp_path: Path) -> None:
+    env: dict[str, Any] = {"VIDEOBOT_MAX_JOBS_PER_USER": 1, "VIDEOBOT_MAX_QUEUED_PER_USER": 0}
+    async with running_app(tmp_path, **env) as (app, channel):
         alice = Chat(app)
         await alice.say("做一个日落的视频")
         await alice.say("做一个日出的视频")

@@ -31,10 +31,12 @@ def _control(lang: Lang) -> Iterator[tuple[str, str]]:
     yield "cancel_label", control.cancel_label(lang)
     yield "cancel_label", control.cancel_label(lang, 2)
     yield "cancelling_toast", control.cancelling_toast(lang)
+    yield "queued_notice", control.queued_notice(lang, position=2, bullets=["• x"])
+    yield "queue_full", control.queue_full(lang, working=2, queued=3)
 
 
 def _overview(lang: Lang) -> Iterator[tuple[str, str]]:
-    running = [Running(PROMPTS[lang], "Wan 2.6", phase, 62, 75, 120) for phase in Phase]
+    running = [Running(PROMPTS[lang], "Wan 2.6", phase, 62, 75, 120, 2) for phase in Phase]
     yield "status_text", overview.status_text(lang, running)
     past = [
         Past(PROMPTS[lang], "Wan 2.6", outcome, 40, unit, "12-03 14:05", "https://cdn.example/v.mp4")
