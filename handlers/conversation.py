@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from handlers.admin.commands import is_admin_command
 from handlers.admin.desk import AdminDesk
 from handlers.choosing import ModelChoice, choose_model
+from handlers.followups import FollowUpDesk
 from handlers.inbound import ChatRef, InboundMessage
 from handlers.intent import (
     Affirm,
@@ -23,6 +24,7 @@ from handlers.intent import (
     Choice,
     Deny,
     Empty,
+    FollowUp,
     Generate,
     Help,
     Intent,
@@ -87,6 +89,7 @@ class ConversationHandler:
         self._usage = UsageDesk(services)
         self._control = JobControlDesk(services, self._starter)
         self._overview = OverviewDesk(services)
+        self._followups = FollowUpDesk(services, self._starter, self._prefs)
         self._admin = AdminDesk(services, self._usage)
 
     # -- chat messages -------------------------------------------------------------------------------
@@ -166,6 +169,8 @@ class ConversationHandler:
                     await self._s.say(chat, ok_no_retry(lang))
             case CancelJob():
                 await self._control.cancel_words(chat)
+            case FollowUp(action=action):
+                await self._followups.words(chat, action, inbound_key)
             case AnotherModel():
                 await self._prefs.offer_models(chat)
             case UnknownModel(name=name):
@@ -279,6 +284,13 @@ class ConversationHandler:
             await self._guard(chat, self._control.cancel_words(chat, answer=True))
         else:
             await self._guard(chat, self._control.cancel(chat, job_id))
+
+    async def follow_up(self, chat: ChatRef, job_id: str, action: str, *, inbound_key: str) -> None:
+        """A finished video's follow-up button (again, another model, vertical, landscape), once per click."""
+        chat = self._with_lang(chat, "")
+        if await self._redelivered(chat, inbound_key):
+            return
+        await self._guard(chat, self._followups.run(chat, job_id, action, inbound_key))
 
     async def show_history(self, chat: ChatRef) -> None:
         chat = self._with_lang(chat, "")

@@ -107,11 +107,13 @@ class PreferenceDesk:
         if again and await self._s.catalogue.entry(model_key, again.request.task_type):
             await self._starter.retry(chat, again.id, model_key)
 
-    async def offer_models(self, chat: ChatRef) -> None:
-        """换个模型: the other models for the last video, with their prices, numbered; a number then
-        makes that video again with the pick."""
-        latest = await self._s.jobs.latest(chat.user_key)
-        recent = latest if latest is not None and latest.finished and self._recent(latest) else None
+    async def offer_models(self, chat: ChatRef, *, about: Job | None = None) -> None:
+        """换个模型: the other models for the last video (or ``about``), with their prices, numbered; a
+        number then makes that video again with the pick."""
+        latest = about or await self._s.jobs.latest(chat.user_key)
+        recent = (
+            latest if latest is not None and latest.finished and (about or self._recent(latest)) else None
+        )
         task_type = latest.request.task_type if latest else TaskType.TEXT_TO_VIDEO
         current = latest.model_key if latest else None
         entries = [e for e in await self._s.catalogue.entries(task_type) if e.key != current]

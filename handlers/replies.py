@@ -19,7 +19,7 @@ from messages import (
     uncertain_order,
     video_link,
 )
-from messages.control import CancelOutcome, cancel_label, cancel_outcome, queued_notice
+from messages.control import CancelOutcome, cancel_label, cancel_outcome, follow_up_label, queued_notice
 from messages.goahead import ask_cost, ask_words, cancelled, go_label, stop_label
 from messages.protocol import job_bullets
 from messages.reply import Button, Lang, Reply, ReplyKind
@@ -165,6 +165,16 @@ def video(job: Job, actual_s: float) -> Reply:
         video_url=job.video_url,
         cover_url=job.cover_url,
         duration_s=job.duration_s,
+        buttons=follow_up_buttons(job),
+    )
+
+
+def follow_up_buttons(job: Job) -> tuple[Button, ...]:
+    """Under a finished video: again, another model, and the other shape (vertical or landscape)."""
+    shape = "landscape" if job.request.params.aspect_ratio == "9:16" else "vertical"
+    return tuple(
+        Button(label=follow_up_label(lang_of(job), action), action=action, job_id=job.id)
+        for action in ("again", "another", shape)
     )
 
 

@@ -1,4 +1,5 @@
-"""Words of job control: cancelling a video, and choosing which one when several are running."""
+"""Words of job control: cancelling a video (and which one when several are running), the queue, and
+the follow-ups a finished video offers."""
 
 from __future__ import annotations
 
@@ -62,6 +63,16 @@ ITEM = Text("{index}. 「{prompt}」· {model}", '{index}. "{prompt}" · {model}
 CANCEL_LABEL = Text("取消", "Cancel")
 CANCEL_NUMBERED = Text("取消 {index}", "Cancel {index}")
 CANCELLING = Text("正在取消…", "Cancelling…")
+FOLLOW_UPS: dict[str, Text] = {
+    "again": Text("🔁 再来一个", "🔁 Again"),
+    "another": Text("🎨 换个模型", "🎨 Another model"),
+    "vertical": Text("📱 竖屏版", "📱 Vertical"),
+    "landscape": Text("🖥 横屏版", "🖥 Landscape"),
+}
+NOTHING_TO_FOLLOW = Text(
+    "还没有做好的视频可以接着做,先告诉我想生成什么吧。",
+    "There's no finished video to build on yet; tell me what you'd like first.",
+)
 QUEUED = Text(
     "⏳ 已排队:你已有视频在生成,这个排在第 {position} 位,前面的做完就自动开始。",
     "⏳ Queued: you already have videos in progress; this one is number {position} in line and starts "
@@ -115,6 +126,15 @@ def queued_notice(lang: Lang, *, position: int, bullets: Sequence[str]) -> str:
 def queue_full(lang: Lang, *, working: int, queued: int) -> str:
     """Refused: the user's places and their queue are both full."""
     return QUEUE_FULL(lang, working=working, queued=queued)
+
+
+def follow_up_label(lang: Lang, action: str) -> str:
+    """A finished video's follow-up button: ``again``, ``another``, ``vertical`` or ``landscape``."""
+    return FOLLOW_UPS[action](lang)
+
+
+def nothing_to_follow(lang: Lang) -> str:
+    return NOTHING_TO_FOLLOW(lang)
 
 
 def cancelling_toast(lang: Lang) -> str:

@@ -35,12 +35,13 @@ class Selection(StrEnum):
 
 class Button(BaseModel):
     """An action under a reply: retry a job with another model, open the video, answer a go-ahead
-    question (``go`` / ``stop`` a job that waits for it), or ``cancel`` a job in progress."""
+    question (``go`` / ``stop`` a job that waits for it), ``cancel`` a job in progress, or follow a
+    finished video up (``again``, ``another`` model, ``vertical`` / ``landscape``)."""
 
     model_config = ConfigDict(frozen=True)
 
     label: str
-    action: Literal["retry", "open", "go", "stop", "cancel"]
+    action: Literal["retry", "open", "go", "stop", "cancel", "again", "another", "vertical", "landscape"]
     job_id: str | None = None
     model_key: str | None = None
     url: str | None = None

@@ -47,9 +47,20 @@ async def cancel_clicked(interaction: discord.Interaction[Any], job_id: str) -> 
         await conversation.cancel(chat, job_id, inbound_key=interaction_key(interaction))
 
 
-async def _owned_click(interaction: discord.Interaction[Any], job_id: str) -> ChatRef | None:
+async def follow_up_clicked(interaction: discord.Interaction[Any], job_id: str, action: str) -> None:
+    """Defer, then follow the finished video up (a new request: its buttons stay for more)."""
+    chat = await _owned_click(interaction, job_id, keep_buttons=True)
+    if chat is not None:
+        conversation = host_of(interaction).app.conversation
+        await conversation.follow_up(chat, job_id, action, inbound_key=interaction_key(interaction))
+
+
+async def _owned_click(
+    interaction: discord.Interaction[Any], job_id: str, *, keep_buttons: bool = False
+) -> ChatRef | None:
     """Acknowledge a click on ``job_id``'s buttons: the chat to answer in, or None when the clicker is
-    outside the policy or not the job's asker (they get a private note; the buttons stay)."""
+    outside the policy or not the job's asker (they get a private note; the buttons stay). The clicked
+    buttons go (one answer per question, one retry per failure) unless ``keep_buttons``."""
     host = host_of(interaction)
     if not await admitted(interaction, locale_lang(interaction)):
         return None
@@ -65,7 +76,7 @@ async def _owned_click(interaction: discord.Interaction[Any], job_id: str) -> Ch
             interaction.followup.send(not_your_button(lang), ephemeral=True, allowed_mentions=NO_MENTIONS)
         )
         return None
-    if job is not None:
+    if job is not None and not keep_buttons:
         await _quietly(interaction.edit_original_response(view=None))
     host.live.add(interaction, original_pending=False)
     return interaction_chat(interaction, lang)

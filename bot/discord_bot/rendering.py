@@ -95,12 +95,12 @@ def video_draft(reply: Reply, video: bytes | None, lang: Lang, *, web: bool) -> 
     """The playable video: attached when we hold its bytes, else its URL when it is a web link we may
     show (``web``: see :class:`bot.videofiles.VideoSources`; Discord unfurls a player)."""
     assert reply.video_url is not None
-    nonce = nonce_of(reply)
+    nonce, view = nonce_of(reply), reply_view(reply.buttons)
     if video is not None:
-        return Draft(content=clamp(reply.text), video=video, nonce=nonce)
+        return Draft(content=clamp(reply.text), video=video, nonce=nonce, view=view)
     if web:
-        return Draft(content=with_suffix(reply.text, reply.video_url), nonce=nonce)
-    return Draft(content=with_suffix(reply.text, delivery_fallback(lang)), nonce=nonce)
+        return Draft(content=with_suffix(reply.text, reply.video_url), nonce=nonce, view=view)
+    return Draft(content=with_suffix(reply.text, delivery_fallback(lang)), nonce=nonce, view=view)
 
 
 def upload_failed_draft(reply: Reply, lang: Lang, *, web: bool) -> Draft:
@@ -109,4 +109,8 @@ def upload_failed_draft(reply: Reply, lang: Lang, *, web: bool) -> Draft:
     lines = [delivery_fallback(lang)]
     if web:
         lines.append(reply.video_url)
-    return Draft(content=with_suffix(reply.text, *lines), nonce=nonce_of(reply, ":link-only"))
+    return Draft(
+        content=with_suffix(reply.text, *lines),
+        nonce=nonce_of(reply, ":link-only"),
+        view=reply_view(reply.buttons),
+    )

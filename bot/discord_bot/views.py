@@ -14,13 +14,14 @@ from typing import Any, Self
 
 import discord
 
-from bot.discord_bot.clicks import cancel_clicked, go_ahead_clicked, retry_clicked
+from bot.discord_bot.clicks import cancel_clicked, follow_up_clicked, go_ahead_clicked, retry_clicked
 from messages.reply import Button
 
 PREFIX = "vb:retry"
 TEMPLATE = re.compile(rf"{PREFIX}:(?P<job>[\w-]{{1,60}}):(?P<model>[\w.-]{{1,30}})")
 ANSWER = re.compile(r"vb:(?P<answer>go|stop):(?P<job>[\w-]{1,60})")
 CANCEL = re.compile(r"vb:cancel:(?P<job>[\w-]{1,60})")
+FOLLOW_UP = re.compile(r"vb:(?P<action>again|another|vertical|landscape):(?P<job>[\w-]{1,60})")
 MAX_BUTTONS = 25  # 5 rows of 5
 MAX_LABEL = 80
 
@@ -99,6 +100,31 @@ class CancelButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], t
         await cancel_clicked(interaction, self.job_id)
 
 
+class FollowUpButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=FOLLOW_UP):
+    """Under a finished video: make it again, in another model, vertical or landscape (its user only)."""
+
+    def __init__(self, action: str, job_id: str, label: str = "") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label[:MAX_LABEL] or action,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"vb:{action}:{job_id}",
+            )
+        )
+        self.action = action
+        self.job_id = job_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        label = item.label if isinstance(item, discord.ui.Button) else None
+        return cls(match["action"], match["job"], label or "")
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await follow_up_clicked(interaction, self.job_id, self.action)
+
+
 def reply_view(buttons: Sequence[Button]) -> discord.ui.View | None:
     """A persistent view of the reply's buttons, or ``None`` when it has none Discord can show."""
     view = discord.ui.View(timeout=None)
@@ -120,6 +146,9 @@ def _item(button: Button) -> discord.ui.Item[Any] | None:
         and ANSWER.fullmatch(f"vb:{button.action}:{button.job_id}")
     ):
         return AnswerButton(button.action, button.job_id, button.label)
+    follow_up = f"vb:{button.action}:{button.job_id}"
+    if button.job_id and FOLLOW_UP.fullmatch(follow_up):
+        return FollowUpButton(button.action, button.job_id, button.label)
     if button.action == "cancel" and button.job_id and CANCEL.fullmatch(f"vb:cancel:{button.job_id}"):
         return CancelButton(button.job_id, button.label)
     if button.action == "open" and button.url and button.url.startswith("https://"):

@@ -43,9 +43,24 @@ def cancelled_card(lang: Lang, text: str) -> Json:
     return _card(card_title_cancelled(lang), "grey", [_text(text)])
 
 
-def done_card(lang: Lang, caption: str, video_url: str | None) -> Json:
-    """The status card's last state on success: the caption and an "open video" button."""
-    return _card(card_title_done(lang), "green", [_text(caption), *_open_button(lang, video_url)])
+FOLLOW_UPS = frozenset({"again", "another", "vertical", "landscape"})
+
+
+def done_card(
+    lang: Lang,
+    caption: str,
+    video_url: str | None,
+    buttons: tuple[Button, ...] = (),
+    context: dict[str, str] | None = None,
+) -> Json:
+    """The status card's last state on success: the caption, an "open video" button and the follow-ups
+    (again, another model, the other shape), each naming the job and the asker (``context``)."""
+    elements = [_text(caption), *_open_button(lang, video_url)]
+    for button in buttons:
+        if button.action in FOLLOW_UPS and button.job_id:
+            value = {"action": button.action, "job": button.job_id, **(context or {})}
+            elements.append(_button(button.label, {"type": "callback", "value": value}, "default"))
+    return _card(card_title_done(lang), "green", elements)
 
 
 def failed_card(lang: Lang, text: str, buttons: tuple[Button, ...], retry_value: dict[str, str]) -> Json:

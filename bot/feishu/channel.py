@@ -138,7 +138,7 @@ class FeishuChannel:
     async def _video(self, chat: ChatRef, reply: Reply, replace: str | None) -> str:
         lang = _lang(chat)
         web_url = reply.video_url if self._sources.web(reply.video_url) else None
-        done = done_card(lang, reply.text, web_url)
+        done = done_card(lang, reply.text, web_url, reply.buttons, _asker(chat))
         if replace is not None:
             self._notices.pop(replace, None)
         if replace is None or not await self._patcher.finish(replace, done):

@@ -1,5 +1,5 @@
-"""Reading ``card.action.trigger``: a tap on "retry with <model>", "make it" / "cancel" of a question, or
-"Cancel" on a running job's status card."""
+"""Reading ``card.action.trigger``: a tap on "retry with <model>", "make it" / "cancel" of a question,
+"Cancel" on a running job's status card, or a finished video's follow-up."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ class _Operator(_Loose):
 
 
 class _Value(_Loose):
-    action: Literal["retry", "go", "stop", "cancel"]
+    action: Literal["retry", "go", "stop", "cancel", "again", "another", "vertical", "landscape"]
     job: str
     model: str = ""  # retry only
     user: str = ""  # a question's asker: only their tap counts
@@ -69,7 +69,7 @@ class CardClick:
     lang: Lang
     card_text: str = ""
     tenant_key: str = ""
-    action: str = "retry"  # "retry", "go", "stop" or "cancel"
+    action: str = "retry"  # "retry", "go", "stop", "cancel", or a follow-up ("again", "another", ...)
     asker: str = ""  # a question's asker (open_id)
 
     @property

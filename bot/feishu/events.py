@@ -17,7 +17,7 @@ from typing import Any
 import lark_oapi as lark
 from lark_oapi.event.callback.model.p2_card_action_trigger import P2CardActionTriggerResponse
 
-from bot.feishu.cards import answered_card, clicked_card
+from bot.feishu.cards import FOLLOW_UPS, answered_card, clicked_card
 from bot.feishu.clicks import read_click
 from bot.feishu.receiver import Receiver
 from messages.control import cancelling_toast
@@ -72,6 +72,10 @@ class EventBridge:
                 toast = not_your_card_button(click.lang)
                 return P2CardActionTriggerResponse({"toast": {"type": "info", "content": toast}})
             self._loop.call_soon_threadsafe(self._receiver.take_click, click)
+            if click.action in FOLLOW_UPS:  # a new request: the card and its buttons stay for more
+                return P2CardActionTriggerResponse(
+                    {"toast": {"type": "info", "content": going_toast(click.lang)}}
+                )
             if click.action == "cancel":  # the card turns to its cancelled state once that is done
                 toast = cancelling_toast(click.lang)
                 return P2CardActionTriggerResponse({"toast": {"type": "info", "content": toast}})

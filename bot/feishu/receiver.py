@@ -25,6 +25,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from bot.feishu.api import FeishuApi
+from bot.feishu.cards import FOLLOW_UPS
 from bot.feishu.clicks import CardClick
 from bot.feishu.errors import FeishuError
 from bot.feishu.inbound import FeishuMessage, MalformedEvent, read_message
@@ -214,6 +215,8 @@ class Receiver:
         conversation = self._app.conversation
         if click.action == "cancel":
             await conversation.cancel(chat, click.job_id, inbound_key=inbound_key)
+        elif click.action in FOLLOW_UPS:
+            await conversation.follow_up(chat, click.job_id, click.action, inbound_key=inbound_key)
         elif click.answer is not None:
             await conversation.go_ahead(chat, click.job_id, yes=click.answer, inbound_key=inbound_key)
         else:

@@ -16,6 +16,7 @@ from handlers.intent.types import (
     CancelJob,
     Choice,
     Deny,
+    FollowUp,
     Help,
     Intent,
     ListModels,
@@ -62,6 +63,18 @@ _WORDS: dict[Intent, tuple[str, ...]] = {
         "usage", "/usage", "my usage", "show my usage", "spending", "my spending", "my budget", "budget",
         "allowance", "my allowance", "how much have i spent", "how much is left",
         "用量", "我的用量", "查用量", "额度", "我的额度", "剩余额度", "还剩多少额度", "花了多少",
+    ),
+    FollowUp("again"): (
+        "again", "do it again", "make it again", "one more", "once more", "one more time", "same again",
+        "再来一个", "再来一次", "再做一个", "再生成一个", "再做一次", "再来一条", "再生成一次",
+    ),
+    FollowUp("vertical"): (
+        "vertical", "make it vertical", "vertical version", "portrait", "竖屏", "竖版", "竖屏版",
+        "做成竖屏", "来个竖屏的", "竖屏的", "换成竖屏",
+    ),
+    FollowUp("landscape"): (
+        "landscape", "horizontal", "make it landscape", "make it horizontal", "landscape version",
+        "横屏", "横版", "横屏版", "做成横屏", "来个横屏的", "横屏的", "换成横屏",
     ),
     ShowHistory(): (
         "history", "my history", "/history", "my videos", "my jobs", "recent videos", "my recent videos",

@@ -119,6 +119,13 @@ class ShowUsage:
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    """Again / vertical / landscape: the last finished video made again, as it was or reshaped."""
+
+    action: str  # "again", "vertical" or "landscape"
+
+
+@dataclass(frozen=True)
 class ShowHistory:
     """My last videos (我的视频 / history), to see one again."""
 
@@ -143,6 +150,7 @@ Intent: TypeAlias = (
     | Deny
     | CancelJob
     | ShowHistory
+    | FollowUp
     | Help
     | ListModels
     | ShowPrefs

@@ -81,9 +81,12 @@ def a_quote(credits: int = 25) -> Quote:
 def test_the_table_covers_every_state_and_final_states_are_dead_ends() -> None:
     assert set(TRANSITIONS) == set(S)
     assert {S.DELIVERED, S.FAILED, S.UNCERTAIN, S.UNREACHABLE, S.CANCELLED} == FINAL_STATES
-    assert set(S) - FINAL_STATES - {S.LATE} == WORKING_STATES  # a late check holds no one up
+    assert set(S) - FINAL_STATES - {S.LATE, S.QUEUED} == WORKING_STATES  # neither holds a place
     assert all(not TRANSITIONS[state] for state in FINAL_STATES)
     assert all(S.FAILED in TRANSITIONS[state] for state in S if state not in FINAL_STATES)
+    # a cancel reaches every state before the video exists but a create under way (it waits for it)
+    before_video = set(S) - FINAL_STATES - {S.SUCCEEDED, S.SUBMITTING}
+    assert all(S.CANCELLED in TRANSITIONS[state] for state in before_video)
 
 
 def test_the_happy_path_runs_in_protocol_order() -> None:

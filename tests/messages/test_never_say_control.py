@@ -33,6 +33,9 @@ def _control(lang: Lang) -> Iterator[tuple[str, str]]:
     yield "cancelling_toast", control.cancelling_toast(lang)
     yield "queued_notice", control.queued_notice(lang, position=2, bullets=["• x"])
     yield "queue_full", control.queue_full(lang, working=2, queued=3)
+    for action in ("again", "another", "vertical", "landscape"):
+        yield "follow_up_label", control.follow_up_label(lang, action)
+    yield "nothing_to_follow", control.nothing_to_follow(lang)
 
 
 def _overview(lang: Lang) -> Iterator[tuple[str, str]]:

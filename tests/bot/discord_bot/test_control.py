@@ -118,3 +118,24 @@ async def test_status_history_and_show(fake: FakeDiscord, app: App) -> None:
     assert status.ephemeral and status.content.startswith("No video is being made for you right now")
     assert history.ephemeral and history.content.startswith('Your latest videos:\n1. ✅ "a paper boat"')
     assert not shown.ephemeral and shown.content.startswith('🔁 Again: "a paper boat"') and shown.video
+
+
+async def test_follow_up_buttons_on_the_video_make_a_new_video_after_a_restart(
+    fake: FakeDiscord, app: App
+) -> None:
+    alice, bob = fake.person("alice"), fake.person("bob")
+    async with running_bot(app, fake):
+        made = await fake.slash("video", {"prompt": "a paper boat"}, by=alice)
+        job = await finished_job(app, key(made))
+    video = fake.messages[made.original_id or 0]
+    assert video.video is not None
+    assert video.custom_ids == [f"vb:again:{job.id}", f"vb:another:{job.id}", f"vb:vertical:{job.id}"]
+    async with running_bot(app, fake):  # a new client: only the custom id knows the job and the action
+        refused = await fake.click(video.id, f"vb:again:{job.id}", by=bob)
+        note = await fake.wait_for(lambda: refused.followup_ids and fake.messages[refused.followup_ids[0]])
+        click = await fake.click(video.id, f"vb:vertical:{job.id}", by=alice)
+        vertical = await finished_job(app, key(click))
+    assert note.ephemeral and note.content.startswith("This button belongs to whoever asked")
+    assert click.response_type == 6 and video.custom_ids, "the follow-ups stay for more"
+    assert vertical.state is JobState.DELIVERED and vertical.request.params.aspect_ratio == "9:16"
+    assert vertical.request.prompt == job.request.prompt and vertical.model_key == job.model_key

@@ -1,4 +1,5 @@
-"""Cancel on Feishu: the running status card's Cancel button (its asker's alone), and "取消" in words."""
+"""Cancel on Feishu: the running status card's Cancel button (its asker's alone), and "取消" in words;
+the done card's follow-ups."""
 
 from __future__ import annotations
 
@@ -57,3 +58,26 @@ async def test_cancel_in_words_greys_the_same_card(tmp_path: Path) -> None:
         ended = await feishu.app.jobs.get(job.id)
     assert ended is not None and ended.state is JobState.CANCELLED
     assert card_text(card.body).startswith("⏹ 视频已取消") and "已停止「日出」" in card_text(card.body)
+
+
+async def test_the_done_card_follows_up_with_a_tap(tmp_path: Path) -> None:
+    async with running_feishu(tmp_path) as feishu:
+        fake = feishu.fake
+        event = fake.text("make a video of a paper boat")
+        await fake.deliver(event)
+        await feishu.settle()
+        card = feishu.status_card(event["event"]["message"]["message_id"])
+        refused = await fake.deliver(fake.click(card.message_id, "Again", operator=BOB))
+        ack = await fake.deliver(fake.click(card.message_id, "Again"))
+        await asyncio.sleep(0.1)
+        await feishu.settle()
+        jobs = await feishu.app.jobs.recent(user_key=f"feishu:{ALICE}")
+    assert refused.data is not None and "for the person who asked" in refused.data["toast"]["content"]
+    assert ack.data == {"toast": {"type": "info", "content": "🎬 OK, starting it"}}
+    assert [b["text"]["content"] for b in card_buttons(card.body)] == [
+        "🔁 Again",
+        "🎨 Another model",
+        "📱 Vertical",
+    ]
+    again, first = jobs
+    assert again.request == first.request and again.state is JobState.DELIVERED

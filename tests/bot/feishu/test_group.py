@@ -29,7 +29,9 @@ async def test_group_mention_text_card_progress_video_link(tmp_path: Path) -> No
         assert progress and all("%" in card_text(p) and "预计耗时" in card_text(p) for p in progress)
         done = card.body
         assert "视频已完成" in card_text(done) and "视频生成成功" in card_text(done)
-        assert not card_buttons(done)  # a local sandbox file: no link to open
+        buttons = card_buttons(done)  # a local sandbox file: no link to open, only the follow-ups
+        assert [b["text"]["content"] for b in buttons] == ["🔁 再来一个", "🎨 换个模型", "📱 竖屏版"]
+        assert all(b["behaviors"][0]["type"] == "callback" for b in buttons)
 
         content = json.loads(media.content)
         video, cover = fake.state.uploads[content["file_key"]], fake.state.uploads[content["image_key"]]

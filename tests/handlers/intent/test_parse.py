@@ -270,7 +270,7 @@ def test_free_text_is_a_video_request(text: str, prompt: str) -> None:
         ("a cat for 8 seconds in landscape mode", "a cat", VideoParams(duration=8, aspect_ratio="16:9")),
         ("a square video of a dog, 10 sec", "a dog", VideoParams(duration=10, aspect_ratio="1:1")),
         ("10秒", "", VideoParams(duration=10)),
-        ("竖屏", "", VideoParams(aspect_ratio="9:16")),
+        ("竖屏 做个视频", "", VideoParams(aspect_ratio="9:16")),  # "竖屏" alone follows the last video up
     ],
 )  # fmt: skip
 def test_params_are_read_and_removed(text: str, prompt: str, params: VideoParams) -> None:
