@@ -93,8 +93,9 @@ async def test_a_burst_of_messages_from_one_user_makes_at_most_the_limit(tmp_pat
         ]
         await asyncio.gather(*(app.conversation.handle(m) for m in messages))
         jobs = await app.jobs.recent(user_key="cli:fin")
-    assert len(jobs) == 2
-    assert channel.texts("fin").count("You already have 2 videos in progress") == 8
+    states = [job.state for job in jobs]
+    assert len(jobs) == 5 and states.count(JobState.QUEUED) == 3  # two places, three waiting in line
+    assert channel.texts("fin").count("You already have 2 videos in progress and 3 waiting in line") == 5
 
 
 async def test_a_retry_runs_once_per_failed_job_and_model(tmp_path: Path) -> None:
