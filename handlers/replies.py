@@ -135,14 +135,17 @@ def failover(job: Job, from_provider: str) -> Reply:
 def progress_update(job: Job, elapsed_s: float) -> Reply:
     """Step 2: ``P = min(95, floor(elapsed / max * 100))``, frozen at 95 % past the estimate."""
     shown_s = int(elapsed_s)  # the seconds the user reads: every rule judges those
+    percent = progress_percent(shown_s, job.eta.max_s)
     text = progress(
         lang_of(job),
-        percent=progress_percent(shown_s, job.eta.max_s),
+        percent=percent,
         elapsed_s=shown_s,
         max_s=job.eta.max_s,
         overdue=shown_s > job.eta.max_s,  # seed: "If elapsed > estimated_max", never at elapsed == max
     )
-    return Reply(kind=ReplyKind.PROGRESS, text=text, job_id=job.id, buttons=cancel_buttons(job))
+    return Reply(
+        kind=ReplyKind.PROGRESS, text=text, job_id=job.id, buttons=cancel_buttons(job), percent=percent
+    )
 
 
 def video(job: Job, actual_s: float) -> Reply:

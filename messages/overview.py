@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from messages.format import credits_words, shown_prompt
+from messages.progress import progress_bar
 from messages.reply import Lang
 from messages.text import Text
 from providers.types import CreditUnit
-
-BAR_CELLS = 10
 
 
 class Phase(StrEnum):
@@ -103,12 +102,6 @@ NO_SUCH_VIDEO = Text(
     "没有第 {index} 个视频,看看「我的视频」里的编号吧。",
     'There\'s no video number {index}; see "my videos" for the numbers.',
 )
-
-
-def progress_bar(percent: int, cells: int = BAR_CELLS) -> str:
-    """``▰▰▰▰▰▰▱▱▱▱`` for 62 %: filled cells rounded down, never full before 100."""
-    filled = max(0, min(cells, percent * cells // 100))
-    return "▰" * filled + "▱" * (cells - filled)
 
 
 def status_text(lang: Lang, jobs: Sequence[Running]) -> str:

@@ -62,6 +62,10 @@ HOW_TO_QUIT = Text(
     "Press Ctrl-D to quit (videos being made finish first), Ctrl-C to quit at once (they carry on at the "
     "next start).",
 )
+OFFLINE_VIDEO = Text(
+    "🔗 这是离线演示视频,保存在运行机器人的电脑上,没有可以分享的网页链接",
+    "🔗 This is an offline demo video, saved on the computer running the bot; there is no web link to share",
+)
 NOT_ALLOWED = Text(
     "抱歉,这里还没有为你开通视频生成。需要的话请联系管理这个机器人的同事 🙏",
     "Sorry, video making isn't switched on for you here. If you need it, please ask whoever runs this bot 🙏",
@@ -115,3 +119,8 @@ def model_option_label(
     """A short one-line label for a model picker (Discord autocomplete allows 100 characters)."""
     price = credits_range_text(lang, credits_min, credits_max, unit)
     return OPTION_LABEL(lang, name=name, price=price, minutes=minutes(eta_max_s))[:100]
+
+
+def offline_video_note(lang: Lang) -> str:
+    """Step 3.2 for an offline sandbox video: a local file path means nothing in a chat."""
+    return OFFLINE_VIDEO(lang)

@@ -18,10 +18,6 @@ NOT_YOURS = Text("这个按钮是给发起请求的人用的 🙂", "This button
 NOT_PLAYABLE = Text(
     "视频已经做好了,但没能在这里播放 🙏", "Your video is ready, but it couldn't be played here 🙏"
 )
-OFFLINE_VIDEO = Text(
-    "🔗 这是离线演示视频,保存在运行机器人的电脑上,没有可以分享的网页链接",
-    "🔗 This is an offline demo video, saved on the computer running the bot; there is no web link to share",
-)
 STALE_REQUEST = Text(
     "这条消息送到我这里时已经过去一阵子了,为了不重复生成我先没处理。还需要的话请再发一次 🙏",
     "This message reached me a good while after you sent it, so I left it alone to avoid making "
@@ -81,11 +77,6 @@ def retrying_toast(lang: Lang) -> str:
 def video_not_playable(lang: Lang) -> str:
     """The fallback card's words when no web link can open the video either."""
     return NOT_PLAYABLE(lang)
-
-
-def offline_video_note(lang: Lang) -> str:
-    """Step 3.2 for an offline sandbox video: a local file path means nothing in a chat."""
-    return OFFLINE_VIDEO(lang)
 
 
 def stale_request(lang: Lang) -> str:

@@ -8,6 +8,7 @@ from messages.reply import Lang
 from messages.text import Text
 
 PROGRESS_CAP = 95
+BAR_CELLS = 10
 
 PROGRESS = Text(
     "⏳ 视频生成中… {percent}%\n已等待 {elapsed}s,预计最长 {max}s",
@@ -27,3 +28,16 @@ def progress(lang: Lang, *, percent: int, elapsed_s: int, max_s: int, overdue: b
     """``⏳ 视频生成中… 66%`` with the waited and expected seconds; overdue adds a reassurance."""
     text = PROGRESS(lang, percent=percent, elapsed=elapsed_s, max=max_s)
     return f"{text}\n{OVERDUE(lang)}" if overdue else text
+
+
+def progress_bar(percent: int, cells: int = BAR_CELLS) -> str:
+    """``▰▰▰▰▰▰▱▱▱▱`` for 62 %: filled cells rounded down, never full before 100."""
+    filled = max(0, min(cells, percent * cells // 100))
+    return "▰" * filled + "▱" * (cells - filled)
+
+
+def running_status(notice: str | None, progress_text: str, percent: int | None) -> str:
+    """A status message while it runs, on platforms that edit it in place: the pre-notification (model,
+    time, cost stay visible), a progress bar, then the protocol's progress lines."""
+    body = f"{progress_bar(percent)}\n{progress_text}" if percent is not None else progress_text
+    return f"{notice}\n\n{body}" if notice else body

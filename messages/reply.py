@@ -59,3 +59,4 @@ class Reply(BaseModel):
     cover_url: str | None = None
     duration_s: float | None = None
     buttons: tuple[Button, ...] = ()
+    percent: int | None = None  # a progress update's P, for platforms that draw a bar

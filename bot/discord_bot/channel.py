@@ -31,6 +31,7 @@ from bot.discord_bot.rendering import Draft, draft_of, upload_failed_draft, vide
 from bot.discord_bot.videos import fetch_video
 from handlers.channel import ChatUnreachable, DeliveryError
 from handlers.inbound import ChatRef
+from messages.progress import running_status
 from messages.reply import Reply, ReplyKind
 
 log = logging.getLogger(__name__)
@@ -54,12 +55,22 @@ class DiscordChannel:
         self._client = client
         self._dms: dict[int, int] = {}  # user id -> their DM channel id
         self._elsewhere: dict[str, int] = {}  # message id -> DM channel, for replies moved to a DM
+        self._notices: dict[str, str] = {}  # status message id -> its pre-notification, while it runs
 
     async def send(self, chat: ChatRef, reply: Reply, *, replace: str | None = None) -> str | None:
         live = self._client.live.get(chat.reply_to)
         if reply.kind is ReplyKind.VIDEO and reply.video_url:
+            self._notices.pop(replace or "", None)
             return await self._send_video(chat, reply, live, replace)
-        return await self._deliver(chat, live, draft_of(reply), replace)
+        if reply.kind is ReplyKind.PROGRESS:  # model, time and cost stay above the bar and the seconds
+            notice = self._notices.get(replace or "")
+            reply = reply.model_copy(update={"text": running_status(notice, reply.text, reply.percent)})
+        elif replace is not None:
+            self._notices.pop(replace, None)  # its last state: failed, cancelled
+        shown = await self._deliver(chat, live, draft_of(reply, chat.lang or "zh"), replace)
+        if reply.kind is ReplyKind.NOTICE:
+            self._notices[shown] = reply.text
+        return shown
 
     async def _send_video(
         self, chat: ChatRef, reply: Reply, live: LiveInteraction | None, replace: str | None

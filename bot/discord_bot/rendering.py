@@ -13,7 +13,7 @@ import discord
 from bot.discord_bot.host import NO_MENTIONS
 from bot.discord_bot.views import reply_view
 from bot.inert import inert
-from messages import delivery_fallback
+from messages import delivery_fallback, offline_video_note
 from messages.reply import Lang, Reply, ReplyKind
 
 MAX_CONTENT = 2000
@@ -29,6 +29,7 @@ class Draft:
     view: discord.ui.View | None = None
     video: bytes | None = None
     nonce: str | None = None  # a bot send with it is shown once however often it is retried
+    suppress_embeds: bool = False  # the link after a video: no second player unfurled under it
 
     def files(self) -> list[discord.File]:
         """A fresh upload each time (a ``discord.File`` is consumed by one request)."""
@@ -42,6 +43,8 @@ class Draft:
             kwargs["view"] = self.view
         if self.video is not None:
             kwargs["files"] = self.files()
+        if self.suppress_embeds:
+            kwargs["suppress_embeds"] = True
         return kwargs
 
     def edit_kwargs(self) -> dict[str, Any]:
@@ -69,8 +72,15 @@ def clamp(text: str, limit: int = MAX_CONTENT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def draft_of(reply: Reply) -> Draft:
-    return Draft(content=clamp(reply.text), view=reply_view(reply.buttons), nonce=nonce_of(reply))
+def draft_of(reply: Reply, lang: Lang = "zh") -> Draft:
+    """A reply as one message. The link after a video suppresses its embed (the video plays above it),
+    and a local file (the offline sandbox) is no link at all: a note says so."""
+    text = reply.text
+    if reply.kind is ReplyKind.LINK and "file://" in text:
+        text = offline_video_note(lang)
+    suppress = reply.kind is ReplyKind.LINK
+    view, nonce = reply_view(reply.buttons), nonce_of(reply)
+    return Draft(content=clamp(text), view=view, nonce=nonce, suppress_embeds=suppress)
 
 
 def nonce_of(reply: Reply, variant: str = "") -> str | None:

@@ -33,8 +33,9 @@ from bot.inert import inert
 from bot.videofiles import VideoSources
 from handlers.channel import ChatUnreachable, DeliveryError
 from handlers.inbound import ChatRef
-from messages import delivery_fallback
-from messages.platform_feishu import offline_video_note, video_not_playable
+from messages import delivery_fallback, offline_video_note
+from messages.platform_feishu import video_not_playable
+from messages.progress import running_status
 from messages.reply import Lang, Reply, ReplyKind
 
 log = logging.getLogger(__name__)
@@ -114,8 +115,7 @@ class FeishuChannel:
     async def _progress(self, chat: ChatRef, reply: Reply, replace: str | None) -> str | None:
         if replace is None:  # the notice never arrived: this card becomes the status card
             return await self._notice(chat, reply)
-        notice = self._notices.get(replace)
-        text = f"{notice}\n\n{reply.text}" if notice else reply.text
+        text = running_status(self._notices.get(replace), reply.text, reply.percent)
         card = working_card(_lang(chat), text, reply.buttons, _asker(chat))
         self._patcher.update(replace, card)  # paced; a dead card stays quiet
         return replace

@@ -162,6 +162,7 @@ def _platform(lang: Lang) -> Iterator[tuple[str, str]]:
     yield "unsupported_message", m.unsupported_message(lang)
     yield "not_allowed", m.not_allowed(lang)
     yield "picture_not_found", m.picture_not_found(lang, "~/Pictures/cat.png")
+    yield "offline_video_note", m.offline_video_note(lang)
     for offline in (True, False):
         yield "terminal_welcome", m.terminal_welcome(lang, m.help_text(lang), offline=offline)
     yield "image_received", m.image_received(lang)

@@ -85,3 +85,8 @@ async def answered(fake: FakeDiscord, interaction: FakeInteraction) -> FakeMessa
 
 def key(interaction: FakeInteraction) -> str:
     return f"discord:{interaction.id}"
+
+
+def offline_link(content: str) -> bool:
+    """The link message of a sandbox video: the offline note, never a local file path (issue 12)."""
+    return content.startswith("🔗 This is an offline demo video") and "file://" not in content

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.wiring import App
 from handlers.jobs import JobState
 from providers.types import TaskType
-from tests.bot.discord_bot.support import StartBot, answered, finished_job, photo, png
+from tests.bot.discord_bot.support import StartBot, answered, finished_job, offline_link, photo, png
 from tests.fakes.discord import MIB, FakeDiscord, Upload
 from tests.fakes.discord.model import FakeMessage
 from tests.fakes.discord.payloads import snowflake
@@ -26,7 +26,7 @@ async def test_a_photo_with_words_makes_an_image_to_video(
     assert job.request.images[0].data == png() and job.request.images[0].content_type == "image/png"
     status, link = replies(fake, sent)
     assert status.reference == sent.id and status.history[0].startswith("🎬")
-    assert status.video is not None and job.video_url and job.video_url in link.content
+    assert status.video is not None and offline_link(link.content)
     edits = fake.calls_to("channel_edit")
     assert edits and all(call.bot_auth for call in edits)
 

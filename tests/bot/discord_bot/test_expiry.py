@@ -10,7 +10,7 @@ import pytest
 
 from bot.wiring import App, build_app
 from handlers.jobs import JobState
-from tests.bot.discord_bot.support import finished_job, key, running_bot
+from tests.bot.discord_bot.support import finished_job, key, offline_link, running_bot
 from tests.fakes.discord import FakeDiscord
 from tests.support import settings_for
 
@@ -48,7 +48,7 @@ async def test_edits_switch_to_the_bot_token_before_the_token_expires(
         f"/channels/{fake.channel_id}/messages/{status.id}"
     )
     (link_post,) = fake.calls_to("channel_post")
-    assert link_post.bot_auth and job.video_url and job.video_url in (link_post.body or {})["content"]
+    assert link_post.bot_auth and offline_link((link_post.body or {})["content"])
     assert not interaction.followup_ids
 
 
@@ -71,7 +71,7 @@ async def test_a_token_refused_early_is_retired_at_once_never_retried(
     dm_channel = fake.dm_channels[int(alice["id"])]
     status = fake.messages[interaction.original_id or 0]
     assert status.channel_id == dm_channel and status.video is not None
-    assert job.video_url and job.video_url in fake.in_channel(dm_channel)[-1].content
+    assert offline_link(fake.in_channel(dm_channel)[-1].content)
 
 
 async def test_a_channel_the_bot_may_not_write_in_moves_the_rest_to_a_direct_message(
@@ -81,9 +81,9 @@ async def test_a_channel_the_bot_may_not_write_in_moves_the_rest_to_a_direct_mes
     alice = fake.person("alice")
     async with running_bot(slow_app, fake, DISCORD_TOKEN_LIFE_S=0.3, DISCORD_TOKEN_MARGIN_S=0.1):
         interaction = await fake.slash("video", {"prompt": "a slow sunrise"}, by=alice)
-        job = await finished_job(slow_app, key(interaction))
+        await finished_job(slow_app, key(interaction))
     assert fake.messages[interaction.original_id or 0].history[1].startswith("🎬")
     status, link = fake.in_channel(fake.dm_channels[int(alice["id"])])
-    assert status.history[0].startswith("⏳") and status.video is not None
-    assert job.video_url and job.video_url in link.content
+    assert "⏳ Generating your video…" in status.history[0] and status.video is not None
+    assert offline_link(link.content)
     assert len(fake.calls_to("dm_open")) == 1

@@ -6,8 +6,10 @@ from pathlib import Path
 
 from bot.wiring import App
 from handlers.jobs import JobState
-from tests.bot.discord_bot.support import StartBot, finished_job, key
+from tests.bot.discord_bot.support import StartBot, finished_job, key, offline_link
 from tests.fakes.discord import FakeDiscord, FakeInteraction
+
+SUPPRESS_EMBEDS = 1 << 2  # Discord message flag
 
 
 def own_calls(fake: FakeDiscord, interaction: FakeInteraction) -> list[str]:
@@ -29,12 +31,14 @@ async def test_slash_video_defers_then_edits_one_message_into_the_video_then_lin
     status = fake.messages[interaction.original_id or 0]
     notice, *progress, final = status.history[1:]
     assert notice.startswith("🎬 Starting video generation") and "Wan 2.6" in notice
-    assert progress and all(p.startswith("⏳ Generating your video…") for p in progress)
+    # the pre-notification stays above a bar and the protocol's lines (model, time and cost stay visible)
+    assert progress and all(p.startswith(notice) and "\n\n▰" in p for p in progress)
+    assert all("\n⏳ Generating your video… " in p and "\nWaited " in p for p in progress)
     assert final.startswith("✅") and "a puppy running on a beach" in final
     assert [a["filename"] for a in status.attachments] == ["video.mp4"]
     assert status.video == Path(job.video_url.removeprefix("file://")).read_bytes()
     (link,) = [fake.messages[i] for i in interaction.followup_ids]
-    assert link.content.startswith("🔗 Video link") and job.video_url in link.content
+    assert offline_link(link.content) and link.flags & SUPPRESS_EMBEDS, "no second player under the video"
     assert not fake.calls_to("channel_post", "channel_edit"), "the token was fresh: no bot-token messages"
 
 
@@ -44,12 +48,12 @@ async def test_a_result_over_the_upload_limit_is_shown_as_a_link_with_a_note(
     alice = fake.person("alice")
     async with start_bot():
         interaction = await fake.slash("video", {"prompt": "a lighthouse"}, by=alice, size_limit=1000)
-        job = await finished_job(app, key(interaction))
+        await finished_job(app, key(interaction))
     status = fake.messages[interaction.original_id or 0]
     assert not status.attachments and not [c for c in fake.calls if c.files]
     assert "The video can't be played here, please use the link below" in status.content
     (link,) = [fake.messages[i] for i in interaction.followup_ids]
-    assert job.video_url and job.video_url in link.content
+    assert offline_link(link.content)
 
 
 async def test_a_refused_upload_falls_back_to_the_link_and_says_so(
@@ -59,13 +63,13 @@ async def test_a_refused_upload_falls_back_to_the_link_and_says_so(
     alice = fake.person("alice")
     async with start_bot():
         interaction = await fake.slash("video", {"prompt": "a glacier"}, by=alice)
-        job = await finished_job(app, key(interaction))
+        await finished_job(app, key(interaction))
     refused = [c for c in fake.calls if c.files]
     assert len(refused) == 1 and refused[0].status == 413, "one try, then the link: no retry loop"
     status = fake.messages[interaction.original_id or 0]
     assert status.content.startswith("✅") and "can't be played here" in status.content
     assert not status.attachments
-    assert job.video_url and job.video_url in fake.messages[interaction.followup_ids[0]].content
+    assert offline_link(fake.messages[interaction.followup_ids[0]].content)
 
 
 async def test_a_prompt_with_everyone_pings_nobody(fake: FakeDiscord, app: App, start_bot: StartBot) -> None:

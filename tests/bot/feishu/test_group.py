@@ -27,6 +27,7 @@ async def test_group_mention_text_card_progress_video_link(tmp_path: Path) -> No
         assert "视频生成中" in card_text(first) and "预计耗时" in card_text(first)
         progress = [json.loads(p) for p in card.patches[:-1]]
         assert progress and all("%" in card_text(p) and "预计耗时" in card_text(p) for p in progress)
+        assert all("▰" in card_text(p) or "▱▱▱▱▱▱▱▱▱▱" in card_text(p) for p in progress)  # a bar too
         done = card.body
         assert "视频已完成" in card_text(done) and "视频生成成功" in card_text(done)
         buttons = card_buttons(done)  # a local sandbox file: no link to open, only the follow-ups
