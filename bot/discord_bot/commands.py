@@ -15,7 +15,14 @@ import discord
 from discord import app_commands
 
 from bot.discord_bot.host import host_of
-from bot.discord_bot.slash import model_choices, run_private, run_public, start_video, video_task
+from bot.discord_bot.slash import (
+    model_choices,
+    model_key_for,
+    run_private,
+    run_public,
+    start_video,
+    video_task,
+)
 from bot.discord_bot.translator import described, labelled, option_text
 from handlers.conversation import ConversationHandler
 from handlers.inbound import ChatRef
@@ -151,8 +158,14 @@ def _prefs() -> app_commands.Group:
     @app_commands.describe(model=option_text("prefs set", "model"), task=option_text("prefs set", "task"))
     @app_commands.choices(task=TASK_CHOICES)
     async def set_model(interaction: discord.Interaction[Any], model: str, task: str | None = None) -> None:
-        conversation = host_of(interaction).app.conversation
-        await run_private(interaction, lambda chat, _: conversation.set_model(chat, model, task_of(task)))
+        """Typed words ("kling", "Veo 3.1") resolve like ``/video``'s model option."""
+        app = host_of(interaction).app
+
+        async def save(chat: ChatRef, _: str) -> None:
+            key = await model_key_for(app, model, task_of(task) or TaskType.TEXT_TO_VIDEO)
+            await app.conversation.set_model(chat, key, task_of(task))
+
+        await run_private(interaction, save)
 
     @set_model.autocomplete("model")
     async def set_models(

@@ -69,7 +69,7 @@ async def start_video(
         except DeliveryError:
             log.warning("could not say why a picture was refused")
         return
-    model_key = await _model_key(host.app, model, _task_for(len(images))) if model else None
+    model_key = await model_key_for(host.app, model, _task_for(len(images))) if model else None
     await host.app.conversation.request_video(
         chat, interaction_key(interaction), prompt=prompt, images=images, params=params, model_key=model_key
     )
@@ -126,7 +126,7 @@ def video_task(interaction: discord.Interaction[Any]) -> TaskType:
     return TaskType.TEXT_TO_VIDEO
 
 
-async def _model_key(app: App, typed: str, task_type: TaskType) -> str:
+async def model_key_for(app: App, typed: str, task_type: TaskType) -> str:
     """A suggestion's key as is; typed words ("kling", "Veo 3.1") resolved like a model named in chat."""
     if app.catalogue.spec(typed) is not None:
         return typed

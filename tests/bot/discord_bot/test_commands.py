@@ -48,6 +48,15 @@ async def test_prefs_set_show_and_reset(fake: FakeDiscord, app: App, start_bot: 
     assert "text-to-video" not in after.content and "image-to-video: Kling O1" in after.content
 
 
+async def test_prefs_set_resolves_typed_names_like_video(fake: FakeDiscord, start_bot: StartBot) -> None:
+    alice = fake.person("alice")
+    async with start_bot():
+        saved = await answered(fake, await fake.slash("prefs set", {"model": "kling o1"}, by=alice))
+        family = await answered(fake, await fake.slash("prefs set", {"model": "veo"}, by=alice))
+    assert saved.content == "✅ Got it! From now on I'll use Kling O1 for your videos"
+    assert family.content.startswith("✅ Got it! From now on I'll use Google Veo 3.1")
+
+
 async def test_prefs_set_with_a_task_only_sets_that_task(fake: FakeDiscord, start_bot: StartBot) -> None:
     alice = fake.person("alice")
     async with start_bot():
