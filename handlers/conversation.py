@@ -331,9 +331,13 @@ class ConversationHandler:
         chat = self._with_lang(chat, "")
         await self._guard(chat, self._prefs.reset(chat, task_type))
 
-    async def show_models(self, chat: ChatRef, task_type: TaskType | None = None) -> None:
+    async def show_models(
+        self, chat: ChatRef, task_type: TaskType | None = None, *, slash: bool = False
+    ) -> None:
+        """The models with prices and times; ``slash``: told how to pick one with slash commands."""
         chat = self._with_lang(chat, "")
-        await self._guard(chat, self._prefs.list_models(chat, (task_type,) if task_type else None))
+        task_types = (task_type,) if task_type else None
+        await self._guard(chat, self._prefs.list_models(chat, task_types, slash=slash))
 
     async def show_credits(self, chat: ChatRef) -> None:
         """余额 / credits: each configured provider's balance where its service tells it."""
@@ -344,9 +348,10 @@ class ConversationHandler:
         all_free = all(provider.unit is CreditUnit.FREE for provider in providers)
         await self._s.say(chat, balances_text(lang_of(chat), items, all_free=all_free))
 
-    async def show_help(self, chat: ChatRef) -> None:
+    async def show_help(self, chat: ChatRef, *, slash: bool = False) -> None:
+        """What the bot does; ``slash``: written for people who use it by slash commands."""
         chat = self._with_lang(chat, "")
-        await self._s.say(chat, help_text(lang_of(chat)))
+        await self._s.say(chat, help_text(lang_of(chat), slash=slash))
 
     async def model_options(self, task_type: TaskType, lang: Lang, query: str = "") -> list[tuple[str, str]]:
         """``(model key, label with price and time)`` for a model picker, filtered by ``query``."""

@@ -126,14 +126,19 @@ class PreferenceDesk:
     def _recent(job: Job) -> bool:
         return job.finished_at is not None and utc_now() - job.finished_at < FORGET_AFTER
 
-    async def list_models(self, chat: ChatRef, task_types: tuple[TaskType, ...] | None = None) -> None:
+    async def list_models(
+        self, chat: ChatRef, task_types: tuple[TaskType, ...] | None = None, *, slash: bool = False
+    ) -> None:
         lang = lang_of(chat)
         texts = []
         for task_type in task_types or (TaskType.TEXT_TO_VIDEO, TaskType.IMAGE_TO_VIDEO):
             entries = await self._s.catalogue.entries(task_type)
             default = await self._s.catalogue.default(task_type)
             if entries and default:
-                texts.append(models_list(lang, task_type=task_type, entries=entries, default_key=default.key))
+                listed = models_list(
+                    lang, task_type=task_type, entries=entries, default_key=default.key, slash=slash
+                )
+                texts.append(listed)
         await self._s.say(chat, "\n\n".join(texts) or no_model_available(lang, TaskType.TEXT_TO_VIDEO))
 
     async def show(self, chat: ChatRef) -> None:

@@ -36,8 +36,28 @@ HELP = Text(
     '• How it\'s going: "status"; call it off: "cancel"; your past videos: "my videos"\n\n'
     "Before every video I tell you the model, how long it should take and what it costs.",
 )
+SLASH_HELP = Text(
+    "👋 我可以帮你用 AI 生成视频。在这里用斜杠命令:\n"
+    "• /video:写下描述生成视频,可附上图片让它动起来,也可选模型、时长和比例\n"
+    "• /status 看进度,/cancel 取消正在生成的视频\n"
+    "• /history 我最近的视频,/show 把其中一个再发到这里\n"
+    "• /models 模型、价格和耗时,/prefs 我常用的模型,/usage 我的用量\n\n"
+    "也可以私信我,直接说想要什么视频(可以发图片)。每次生成前,我都会告诉你用哪个模型、预计多久、消耗多少积分。",
+    "👋 I turn your words into AI videos. Here, use the slash commands:\n"
+    "• /video: describe it; add a picture to bring to life, or pick a model, length and shape\n"
+    "• /status to see how it's going, /cancel to stop a video in progress\n"
+    "• /history for your latest videos, /show to post one here again\n"
+    "• /models for models, prices and times, /prefs for your usual model, /usage for your spending\n\n"
+    "You can also message me directly and just say what you'd like (pictures welcome). Before every "
+    "video I tell you the model, how long it should take and what it costs.",
+)
 LIST_HEADER = Text("🎬 {task}可用模型:", "🎬 Models for {task}:")
 LIST_LINE = Text("• {name}{star} — {price} · {eta} · {trait}", "• {name}{star} — {price} · {eta} · {trait}")
+LIST_FOOTER_SLASH = Text(
+    "⭐ 为推荐模型。用 /video 的 model 选项选这一次,或用 /prefs set 设为常用。",
+    "⭐ marks the recommended model. Pick one with /video's model option, or make it your usual with "
+    "/prefs set.",
+)
 LIST_FOOTER = Text(
     "⭐ 为推荐模型。说「用 模型名」即可切换。", '⭐ marks the recommended model. Say "use <model>" to switch.'
 )
@@ -79,9 +99,10 @@ PREFS_RESET = Text(
 )
 
 
-def help_text(lang: Lang) -> str:
-    """What the bot does, with examples in the user's language."""
-    return HELP(lang)
+def help_text(lang: Lang, *, slash: bool = False) -> str:
+    """What the bot does, with examples in the user's language; ``slash``: for people who talk to it by
+    slash commands (a Discord server), where chat phrases do nothing."""
+    return (SLASH_HELP if slash else HELP)(lang)
 
 
 def _unique_names(entries: Sequence[CatalogueEntry]) -> list[str]:
@@ -89,7 +110,12 @@ def _unique_names(entries: Sequence[CatalogueEntry]) -> list[str]:
 
 
 def models_list(
-    lang: Lang, *, task_type: TaskType, entries: Sequence[CatalogueEntry], default_key: str
+    lang: Lang,
+    *,
+    task_type: TaskType,
+    entries: Sequence[CatalogueEntry],
+    default_key: str,
+    slash: bool = False,
 ) -> str:
     """One line per model offered for ``task_type``: price, time, trait; ⭐ on the default."""
     if not entries:
@@ -106,7 +132,7 @@ def models_list(
         for entry in entries
     ]
     header = LIST_HEADER(lang, task=task_label(lang, task_type))
-    return "\n".join([header, *lines]) + "\n\n" + LIST_FOOTER(lang)
+    return "\n".join([header, *lines]) + "\n\n" + (LIST_FOOTER_SLASH if slash else LIST_FOOTER)(lang)
 
 
 def choose_model(lang: Lang, entries: Sequence[CatalogueEntry]) -> str:

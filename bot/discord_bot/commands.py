@@ -50,7 +50,7 @@ def task_of(value: object) -> TaskType | None:
 def add_commands(tree: app_commands.CommandTree[Any]) -> None:
     """Put every command on ``tree`` (a fresh set per tree)."""
     usage = _private("usage", ConversationHandler.show_usage)
-    help_command = _private("help", ConversationHandler.show_help)
+    help_command = _private("help", lambda conversation, chat: conversation.show_help(chat, slash=True))
     status = _private("status", ConversationHandler.show_status)
     history = _private("history", ConversationHandler.show_history)
     for command in (
@@ -139,7 +139,9 @@ def _models() -> app_commands.Command[Any, ..., None]:
     @app_commands.choices(task=TASK_CHOICES)
     async def models(interaction: discord.Interaction[Any], task: str | None = None) -> None:
         conversation = host_of(interaction).app.conversation
-        await run_private(interaction, lambda chat, _: conversation.show_models(chat, task_of(task)))
+        await run_private(
+            interaction, lambda chat, _: conversation.show_models(chat, task_of(task), slash=True)
+        )
 
     return models
 

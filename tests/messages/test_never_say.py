@@ -115,11 +115,16 @@ def _errors_and_progress(lang: Lang) -> Iterator[tuple[str, str]]:
 
 def _chat(lang: Lang) -> Iterator[tuple[str, str]]:
     yield "help_text", m.help_text(lang)
+    yield "help_text", m.help_text(lang, slash=True)
     for task, unit in itertools.product(TaskType, CreditUnit):
         entries = [
             entry(e.key, e.credits_min, e.credits_max, task_type=task, unit=unit) for e in t2v_entries()
         ]
         yield "models_list", m.models_list(lang, task_type=task, entries=entries, default_key="wan-2.6")
+        yield (
+            "models_list",
+            m.models_list(lang, task_type=task, entries=entries, default_key="wan-2.6", slash=True),
+        )
         yield "models_list", m.models_list(lang, task_type=task, entries=[], default_key="wan-2.6")
         yield "choose_model", m.choose_model(lang, entries)
         yield "model_not_found", m.model_not_found(lang, "Kling 9", entries)

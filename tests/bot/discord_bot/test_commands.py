@@ -29,6 +29,7 @@ async def test_models_lists_prices_and_times_privately(fake: FakeDiscord, start_
     assert callback_of(fake, interaction) == EPHEMERAL_THINKING and answer.ephemeral
     assert "🎬 Models for text-to-video:" in answer.content and "Models for image-to-video" in answer.content
     assert "Wan 2.6" in answer.content and "free" in answer.content
+    assert "/prefs set" in answer.content and 'Say "use <model>"' not in answer.content  # slash words
     assert image_answer.content.startswith("🎬 Models for image-to-video:")
     assert "text-to-video" not in image_answer.content
 
@@ -72,8 +73,10 @@ async def test_help_is_private_and_in_the_users_language(fake: FakeDiscord, star
     async with start_bot():
         english = await answered(fake, await fake.slash("help", by=alice))
         chinese = await answered(fake, await fake.slash("help", by=alice, locale="zh-CN"))
-    assert english.content.startswith("👋 I turn your messages into AI videos") and english.ephemeral
-    assert chinese.content.startswith("👋 我可以帮你用 AI 生成视频")
+    assert english.content.startswith("👋 I turn your words into AI videos. Here, use the slash commands")
+    assert english.ephemeral and "/video" in english.content and "/cancel" in english.content
+    assert '"try another model"' not in english.content, "no chat phrase that does nothing in a server"
+    assert chinese.content.startswith("👋 我可以帮你用 AI 生成视频。在这里用斜杠命令")
 
 
 async def test_model_suggestions_show_each_models_price_and_time(
