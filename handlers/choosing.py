@@ -8,6 +8,7 @@ from handlers.intent import ModelMention, Policy
 from messages.reply import Selection
 from prefs import PreferenceStore, PreferenceStoreError
 from providers.catalogue import Catalogue, CatalogueEntry
+from providers.specs import DEFAULTS, ModelSpec
 from providers.types import TaskType
 
 
@@ -92,3 +93,22 @@ async def choose_model(
     if default is None:
         return None
     return ModelChoice(default, Selection.DEFAULT, remember=True, unavailable=unavailable)
+
+
+async def likely_spec(
+    catalogue: Catalogue, prefs: PreferenceStore, user: str, task_type: TaskType, model_key: str | None
+) -> ModelSpec:
+    """The model a request will most likely run on, from what is known at once (no model list is
+    asked for): the model named, else the user's remembered one, else seed 001's default. For checks
+    that must answer within a platform's deadline (a prompt's length before Discord's defer)."""
+    if model_key and (named := catalogue.spec(model_key)) is not None:
+        return named
+    try:
+        saved = await prefs.get(user, task_type)
+    except PreferenceStoreError:
+        saved = None  # a damaged preference file: the default, as the request itself would
+    if saved is not None and saved.model_key and (remembered := catalogue.spec(saved.model_key)):
+        return remembered
+    default = catalogue.spec(DEFAULTS[task_type])
+    assert default is not None, "seed 001's defaults are in the model table"
+    return default

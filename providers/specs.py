@@ -301,6 +301,7 @@ FAMILY_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 # Seed 001 "Recommended Defaults": newest and most popular, never the cheapest.
+LONGEST_PROMPT_CHARS = max(spec.max_prompt_chars for spec in SPECS)  # what any model we know takes
 DEFAULTS: dict[TaskType, str] = {T2V: "wan-2.6", I2V: "wan-2.6", FLF: "kling-o1", REF: "kling-o1"}
 
 # "用最好的 / best quality": seed premium rows; flf/ref documented choices (Veo 3.1 "SOTA quality",

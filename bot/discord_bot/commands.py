@@ -28,6 +28,7 @@ from handlers.conversation import ConversationHandler
 from handlers.inbound import ChatRef
 from handlers.overview import HISTORY_SIZE
 from messages import task_label
+from providers.specs import LONGEST_PROMPT_CHARS
 from providers.types import TaskType, VideoParams
 
 CONTEXTS = app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=False)
@@ -83,7 +84,7 @@ def _video() -> app_commands.Command[Any, ..., None]:
     @app_commands.choices(aspect_ratio=[app_commands.Choice(name=r, value=r) for r in ASPECT_RATIOS])
     async def video(
         interaction: discord.Interaction[Any],
-        prompt: app_commands.Range[str, 1, 4000],
+        prompt: app_commands.Range[str, 1, LONGEST_PROMPT_CHARS],
         image: discord.Attachment | None = None,
         last_frame: discord.Attachment | None = None,
         model: str | None = None,

@@ -15,11 +15,12 @@ from bot.discord_bot.chats import PLATFORM, interaction_chat, interaction_key, i
 from bot.discord_bot.host import NO_MENTIONS, host_of
 from bot.wiring import App
 from handlers.channel import DeliveryError
-from handlers.choosing import resolve_mention
+from handlers.choosing import likely_spec, resolve_mention
 from handlers.inbound import ChatRef
 from handlers.intent import detect_lang
 from handlers.intent.names import find_model_names
-from messages import not_allowed
+from handlers.remembering import prefs_user
+from messages import not_allowed, prompt_too_long
 from messages.platform_discord import last_frame_needs_image
 from messages.reply import Lang, Reply, ReplyKind
 from providers.types import TaskType, VideoParams
@@ -55,6 +56,9 @@ async def start_video(
         return
     if refusal is not None:
         await _answer_privately(interaction, refusal_text(lang, refusal, max_bytes))
+        return
+    if (too_long := await _too_long(host.app, interaction, prompt, model, len(pictures), lang)) is not None:
+        await _answer_privately(interaction, too_long)  # said before the defer: nothing is spent
         return
     if not await _defer(interaction, ephemeral=False):
         return
@@ -135,6 +139,25 @@ async def model_key_for(app: App, typed: str, task_type: TaskType) -> str:
         if entry is not None:
             return entry.key
     return typed  # unknown: the conversation uses the usual model
+
+
+async def _too_long(
+    app: App, interaction: discord.Interaction[Any], prompt: str, model: str | None, images: int, lang: Lang
+) -> str | None:
+    """Why the prompt is too long for the model this request will most likely run on, or None."""
+    named = _named_key(app, model) if model else None
+    chat = interaction_chat(interaction, lang)
+    spec = await likely_spec(app.catalogue, app.prefs, prefs_user(chat), _task_for(images), named)
+    if len(prompt) <= spec.max_prompt_chars:
+        return None
+    return prompt_too_long(lang, max_chars=spec.max_prompt_chars, model_name=spec.name)
+
+
+def _named_key(app: App, typed: str) -> str | None:
+    """The key a model option names, from the model table alone (no list is asked for)."""
+    if app.catalogue.spec(typed) is not None:
+        return typed
+    return next((found.mention.key for found in find_model_names(typed) if found.mention.key), None)
 
 
 def _task_for(image_count: int) -> TaskType:

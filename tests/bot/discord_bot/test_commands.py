@@ -7,8 +7,10 @@ from pathlib import Path
 
 from bot.wiring import App
 from handlers.jobs import JobState
+from providers.specs import LONGEST_PROMPT_CHARS
 from providers.types import TaskType
 from tests.bot.discord_bot.support import StartBot, answered, finished_job, key, photo, png
+from tests.bot.discord_bot.test_sync import commands_by_name
 from tests.fakes.discord import MIB, FakeDiscord, FakeInteraction, Upload
 
 EPHEMERAL_THINKING = {"type": 5, "data": {"flags": 64}}
@@ -153,6 +155,26 @@ async def test_unusable_pictures_are_refused_privately_before_any_defer(
             assert answer.content.startswith(expected), name
             assert await app.jobs.by_inbound(key(interaction)) is None, name
     assert not fake.calls_to("cdn")
+
+
+async def test_a_prompt_too_long_for_the_model_is_refused_before_the_defer(
+    fake: FakeDiscord, app: App, start_bot: StartBot
+) -> None:
+    """The option takes what the longest-prompt model takes; the model this request would run on
+    (named, remembered, else the default Wan 2.6 at 1,500) is checked before any defer is spent."""
+    alice = fake.person("alice")
+    long_prompt = "a puppy running on a beach " * 60  # 1,620 characters
+    async with start_bot(sync=True):
+        refused = await fake.slash("video", {"prompt": long_prompt}, by=alice)
+        answer = await answered(fake, refused)
+        named = await fake.slash("video", {"prompt": long_prompt, "model": "kling-o1"}, by=alice)
+        await answered(fake, named)
+    assert refused.response_type == 4 and answer.ephemeral
+    assert answer.content.startswith("That description is a bit long: Wan 2.6 takes up to 1500 characters")
+    assert await app.jobs.by_inbound(key(refused)) is None
+    assert named.response_type == 5, "Kling O1 takes it: deferred and made"
+    prompt = next(o for o in commands_by_name(fake)["video"]["options"] if o["name"] == "prompt")
+    assert prompt["max_length"] == LONGEST_PROMPT_CHARS
 
 
 async def test_a_picture_that_cannot_be_downloaded_is_answered(
