@@ -1,11 +1,14 @@
 """Interactive cards (JSON 2.0, ``update_multi``): the job's status card in its states, the video card.
 
-Text goes in ``plain_text`` so that nothing a user typed (a prompt in a caption) can turn into
-markdown, links or @all. Words come from :mod:`messages`; this module only arranges them.
+Text goes in ``markdown`` elements, escaped first, so that nothing a user typed (a prompt in a caption)
+can turn into formatting, links or @all; then the labels of our bullet lines ("• 模型:") are set in
+bold. Titles and buttons stay ``plain_text``. Words come from :mod:`messages`; this module only
+arranges them.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from messages import open_video_label
@@ -135,7 +138,23 @@ def _plain(text: str) -> Json:
 
 
 def _text(text: str) -> Json:
-    return {"tag": "div", "text": _plain(text)}
+    """Our words as markdown: everything escaped, then each bullet's label in bold."""
+    return {"tag": "markdown", "content": _BULLET.sub(r"\1• **\2**", escape_markdown(text[:MAX_TEXT_CHARS]))}
+
+
+def escape_markdown(text: str) -> str:
+    """``text`` shown as typed in a card's markdown: formatting characters backslash-escaped, tags
+    (``<at id=all>``) as entities."""
+    text = _SPECIAL.sub(r"\\\g<0>", text)
+    text = text.replace("<", "&lt;").replace(">", "&gt;")
+    text = _NUMBERED.sub(r"\1\2\\.", text)
+    return _LINE_START.sub(r"\1\\\2", text)
+
+
+_SPECIAL = re.compile(r"[\\`*_~\[\]()|$]")
+_LINE_START = re.compile(r"(^|\n)([#+\-])")  # headings and lists begin a line
+_NUMBERED = re.compile(r"(^|\n)(\d+)\.")
+_BULLET = re.compile(r"(^|\n)• ([^\n:：]{1,20}[:：])")
 
 
 def _button(label: str, behavior: Json, kind: str) -> Json:

@@ -4,6 +4,7 @@ the done card's follow-ups."""
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 
 from handlers.jobs import Job, JobState
@@ -81,3 +82,23 @@ async def test_the_done_card_follows_up_with_a_tap(tmp_path: Path) -> None:
     ]
     again, first = jobs
     assert again.request == first.request and again.state is JobState.DELIVERED
+
+
+async def test_status_cards_lay_out_in_markdown_and_escape_what_users_typed(tmp_path: Path) -> None:
+    """Card JSON 2.0 markdown: our labels in bold, a bar while it runs; a prompt's markdown, links and
+    @all stay plain text."""
+    typed = "make a video of *bold* [win](click-me) <font color=red>x</font> # not a heading"
+    async with running_feishu(tmp_path) as feishu:
+        fake = feishu.fake
+        event = fake.text(typed)
+        await fake.deliver(event)
+        await feishu.settle()
+        card = feishu.status_card(event["event"]["message"]["message_id"])
+    first = json.loads(card.content)["body"]["elements"][0]
+    assert first["tag"] == "markdown" and "\n• **Model:**" in first["content"]
+    progress = [json.loads(patch)["body"]["elements"][0]["content"] for patch in card.patches[:-1]]
+    assert progress and all("▰" in p or "▱" in p for p in progress)
+    caption = card.body["body"]["elements"][0]["content"]
+    assert r"\*bold\*" in caption and r"\[win\]\(click-me\)" in caption
+    assert "&lt;font color=red&gt;x&lt;/font&gt;" in caption and "<font" not in caption
+    assert "*bold* [win](click-me) <font color=red>x</font>" in card_text(card.body)  # as typed

@@ -177,7 +177,11 @@ async def test_what_cannot_play_becomes_a_card_with_the_cover_and_a_link(tmp_pat
         (card,) = await setup.deliver(url)
         body = json.loads(card.content)
         assert card.msg_type == "interactive" and "can't be played here" in card_text(body)
-        assert [e["tag"] for e in body["body"]["elements"]] == ["img", "div", "button"]  # cover, words, link
+        assert [e["tag"] for e in body["body"]["elements"]] == [
+            "img",
+            "markdown",
+            "button",
+        ]  # cover, words, link
 
 
 async def test_a_download_past_its_cap_is_stopped_and_linked(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from tests.fakes.feishu.state import State
@@ -114,12 +115,19 @@ def card_text(card: Json) -> str:
     """All the words of a card (title and text elements)."""
     words = [str(((card.get("header") or {}).get("title") or {}).get("content", ""))]
     for element in (card.get("body") or {}).get("elements", []):
-        if isinstance(element, dict) and element.get("tag") in ("div", "markdown"):
+        if isinstance(element, dict) and element.get("tag") == "markdown":
+            words.append(rendered_markdown(str(element.get("content", ""))))
+        elif isinstance(element, dict) and element.get("tag") == "div":
             text = element.get("text") or {}
-            words.append(
-                str(text.get("content", "")) if isinstance(text, dict) else str(element.get("content"))
-            )
+            words.append(str(text.get("content", "")) if isinstance(text, dict) else "")
     return "\n".join(words)
+
+
+def rendered_markdown(content: str) -> str:
+    """What a reader sees of card markdown we send: bold marks gone, escapes and entities resolved."""
+    text = content.replace("**", "")
+    text = re.sub(r"\\(.)", r"\1", text)
+    return text.replace("&lt;", "<").replace("&gt;", ">")
 
 
 def update_multi(card: Json) -> bool:
