@@ -16,7 +16,9 @@ from messages import (
     choose_model,
     help_text,
     model_not_found,
+    model_option_label,
     models_list,
+    models_pick,
     no_model_available,
     pref_saved,
     pref_saved_each,
@@ -24,6 +26,7 @@ from messages import (
     prefs_reset,
     prefs_summary,
 )
+from messages.reply import Button, Lang, Reply, ReplyKind
 from providers.catalogue import CatalogueEntry
 from providers.types import TaskType
 
@@ -130,16 +133,22 @@ class PreferenceDesk:
         self, chat: ChatRef, task_types: tuple[TaskType, ...] | None = None, *, slash: bool = False
     ) -> None:
         lang = lang_of(chat)
-        texts = []
+        texts: list[str] = []
+        picks: list[Button] = []
+        listed: list[TaskType] = []
         for task_type in task_types or (TaskType.TEXT_TO_VIDEO, TaskType.IMAGE_TO_VIDEO):
             entries = await self._s.catalogue.entries(task_type)
             default = await self._s.catalogue.default(task_type)
-            if entries and default:
-                listed = models_list(
-                    lang, task_type=task_type, entries=entries, default_key=default.key, slash=slash
-                )
-                texts.append(listed)
-        await self._s.say(chat, "\n\n".join(texts) or no_model_available(lang, TaskType.TEXT_TO_VIDEO))
+            if not (entries and default):
+                continue
+            if slash:  # a menu per kind of video: a choice makes it the user's usual
+                listed.append(task_type)
+                picks.extend(_pick(lang, entry, task_type, default.key) for entry in entries[:MENU_SIZE])
+            else:
+                texts.append(models_list(lang, task_type=task_type, entries=entries, default_key=default.key))
+        text = models_pick(lang, listed) if slash and listed else "\n\n".join(texts)
+        reply = Reply(kind=ReplyKind.TEXT, text=text or no_model_available(lang, TaskType.TEXT_TO_VIDEO))
+        await self._s.show(chat, reply.model_copy(update={"buttons": tuple(picks)}))
 
     async def show(self, chat: ChatRef) -> None:
         saved = await self._s.prefs.all_for(prefs_user(chat))
@@ -153,3 +162,19 @@ class PreferenceDesk:
     async def last_task_type(self, chat: ChatRef) -> TaskType:
         latest = await self._s.jobs.latest(chat.user_key)
         return latest.request.task_type if latest else TaskType.TEXT_TO_VIDEO
+
+
+MENU_SIZE = 25  # Discord's most options in one menu
+
+
+def _pick(lang: Lang, entry: CatalogueEntry, task_type: TaskType, default_key: str) -> Button:
+    """One model as a menu choice: its name, price and time (⭐ the recommended one)."""
+    label = model_option_label(
+        lang,
+        name=entry.name + (" ⭐" if entry.key == default_key else ""),
+        credits_min=entry.credits_min,
+        credits_max=entry.credits_max,
+        unit=entry.unit,
+        eta_max_s=entry.eta.max_s,
+    )
+    return Button(label=label, action="use", model_key=entry.key, task=task_type.value)

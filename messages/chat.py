@@ -53,6 +53,13 @@ SLASH_HELP = Text(
 )
 LIST_HEADER = Text("🎬 {task}可用模型:", "🎬 Models for {task}:")
 LIST_LINE = Text("• {name}{star} — {price} · {eta} · {trait}", "• {name}{star} — {price} · {eta} · {trait}")
+PICK_HEADER = Text(
+    "🎬 可用模型({tasks}):在下面的列表里选一个设为常用,选项里有价格和耗时。\n"
+    "也可以用 /video 的 model 选项只用这一次。",
+    "🎬 Models for {tasks}: pick one in a list below to make it your usual; each shows its price and "
+    "time.\nOr name one in /video's model option for that video only.",
+)
+PICK_PLACEHOLDER = Text("{task}:选一个模型", "{task}: pick a model")
 LIST_FOOTER_SLASH = Text(
     "⭐ 为推荐模型。用 /video 的 model 选项选这一次,或用 /prefs set 设为常用。",
     "⭐ marks the recommended model. Pick one with /video's model option, or make it your usual with "
@@ -133,6 +140,21 @@ def models_list(
     ]
     header = LIST_HEADER(lang, task=task_label(lang, task_type))
     return "\n".join([header, *lines]) + "\n\n" + (LIST_FOOTER_SLASH if slash else LIST_FOOTER)(lang)
+
+
+def models_pick(lang: Lang, task_types: Sequence[TaskType]) -> str:
+    """A short header above menus of models (a platform with menus: Discord's ``/models``)."""
+    return PICK_HEADER(
+        lang,
+        tasks="、".join(task_label(lang, t) for t in task_types)
+        if lang == "zh"
+        else ", ".join(task_label(lang, t) for t in task_types),
+    )
+
+
+def pick_placeholder(lang: Lang, task_type: TaskType) -> str:
+    """The prompt inside one menu of models."""
+    return PICK_PLACEHOLDER(lang, task=task_label(lang, task_type))
 
 
 def choose_model(lang: Lang, entries: Sequence[CatalogueEntry]) -> str:

@@ -36,15 +36,19 @@ class Selection(StrEnum):
 class Button(BaseModel):
     """An action under a reply: retry a job with another model, open the video, answer a go-ahead
     question (``go`` / ``stop`` a job that waits for it), ``cancel`` a job in progress, or follow a
-    finished video up (``again``, ``another`` model, ``vertical`` / ``landscape``)."""
+    finished video up (``again``, ``another`` model, ``vertical`` / ``landscape``), or ``use`` a model
+    from now on for ``task`` (one choice of a pick list: platforms that have menus show them as one)."""
 
     model_config = ConfigDict(frozen=True)
 
     label: str
-    action: Literal["retry", "open", "go", "stop", "cancel", "again", "another", "vertical", "landscape"]
+    action: Literal[
+        "retry", "open", "go", "stop", "cancel", "again", "another", "vertical", "landscape", "use"
+    ]
     job_id: str | None = None
     model_key: str | None = None
     url: str | None = None
+    task: str | None = None  # the task type a ``use`` choice is for
 
 
 class Reply(BaseModel):

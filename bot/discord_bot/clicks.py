@@ -14,6 +14,7 @@ from bot.discord_bot.host import NO_MENTIONS, host_of
 from bot.discord_bot.slash import admitted
 from handlers.inbound import ChatRef
 from messages.platform_discord import not_your_button
+from providers.types import TaskType
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,23 @@ async def follow_up_clicked(interaction: discord.Interaction[Any], job_id: str, 
     if chat is not None:
         conversation = host_of(interaction).app.conversation
         await conversation.follow_up(chat, job_id, action, inbound_key=interaction_key(interaction))
+
+
+async def model_picked(interaction: discord.Interaction[Any], task: str, model_key: str) -> None:
+    """A model picked in ``/models``'s menu: it becomes the user's usual for that kind of video; the
+    answer is private, like the menu."""
+    host = host_of(interaction)
+    lang = locale_lang(interaction)
+    if not await admitted(interaction, lang):
+        return
+    try:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+    except discord.HTTPException as exc:
+        log.warning("could not acknowledge a pick: %s/%s", exc.status, exc.code)
+        return
+    host.live.add(interaction, ephemeral=True)
+    task_type = TaskType(task) if task in TaskType._value2member_map_ else None
+    await host.app.conversation.set_model(interaction_chat(interaction, lang), model_key, task_type)
 
 
 async def _owned_click(

@@ -13,7 +13,7 @@ from bot.discord_bot.host import Host
 from bot.discord_bot.settings import DiscordSettings
 from bot.discord_bot.sync import state_file, sync_on_start
 from bot.discord_bot.translator import MessagesTranslator
-from bot.discord_bot.views import AnswerButton, CancelButton, FollowUpButton, RetryButton
+from bot.discord_bot.views import AnswerButton, CancelButton, FollowUpButton, ModelMenu, RetryButton
 from bot.wiring import App
 
 
@@ -30,7 +30,7 @@ class VideoBot(Host):
     async def setup_hook(self) -> None:
         """Runs after login, before the gateway connects: buttons, translations, the channel, sync, and
         the Discord jobs a restart cut off (their later messages go through the bot token)."""
-        self.add_dynamic_items(RetryButton, AnswerButton, CancelButton, FollowUpButton)
+        self.add_dynamic_items(RetryButton, AnswerButton, CancelButton, FollowUpButton, ModelMenu)
         await self.tree.set_translator(MessagesTranslator())
         self.app.outbox.register(PLATFORM, self.channel)
         if self._sync:

@@ -79,7 +79,7 @@ def draft_of(reply: Reply, lang: Lang = "zh") -> Draft:
     if reply.kind is ReplyKind.LINK and "file://" in text:
         text = offline_video_note(lang)
     suppress = reply.kind is ReplyKind.LINK
-    view, nonce = reply_view(reply.buttons), nonce_of(reply)
+    view, nonce = reply_view(reply.buttons, lang), nonce_of(reply)
     return Draft(content=clamp(text), view=view, nonce=nonce, suppress_embeds=suppress)
 
 

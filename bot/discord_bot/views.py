@@ -14,15 +14,26 @@ from typing import Any, Self
 
 import discord
 
-from bot.discord_bot.clicks import cancel_clicked, follow_up_clicked, go_ahead_clicked, retry_clicked
-from messages.reply import Button
+from bot.discord_bot.clicks import (
+    cancel_clicked,
+    follow_up_clicked,
+    go_ahead_clicked,
+    model_picked,
+    retry_clicked,
+)
+from messages import pick_placeholder
+from messages.reply import Button, Lang
+from providers.types import TaskType
 
 PREFIX = "vb:retry"
 TEMPLATE = re.compile(rf"{PREFIX}:(?P<job>[\w-]{{1,60}}):(?P<model>[\w.-]{{1,30}})")
 ANSWER = re.compile(r"vb:(?P<answer>go|stop):(?P<job>[\w-]{1,60})")
 CANCEL = re.compile(r"vb:cancel:(?P<job>[\w-]{1,60})")
+USE = re.compile(r"vb:use:(?P<task>[a-z_]{1,40})")
 FOLLOW_UP = re.compile(r"vb:(?P<action>again|another|vertical|landscape):(?P<job>[\w-]{1,60})")
 MAX_BUTTONS = 25  # 5 rows of 5
+MAX_MENUS = 2  # a menu takes a whole row; two leave room for buttons
+MAX_OPTIONS = 25
 MAX_LABEL = 80
 
 
@@ -125,10 +136,59 @@ class FollowUpButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
         await follow_up_clicked(interaction, self.job_id, self.action)
 
 
-def reply_view(buttons: Sequence[Button]) -> discord.ui.View | None:
+class ModelMenu(discord.ui.DynamicItem[discord.ui.Select[discord.ui.View]], template=USE):
+    """A menu of models for one kind of video: the one picked becomes the user's usual."""
+
+    def __init__(
+        self, task: str, options: Sequence[discord.SelectOption] = (), placeholder: str = ""
+    ) -> None:
+        select: discord.ui.Select[discord.ui.View] = discord.ui.Select(
+            custom_id=f"vb:use:{task}",
+            options=list(options) or [_NO_OPTION],
+            placeholder=placeholder[:150] or None,
+        )
+        super().__init__(select)
+        self.task = task
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        select = item if isinstance(item, discord.ui.Select) else None
+        options = select.options if select is not None else []
+        return cls(match["task"], options, (select.placeholder or "") if select is not None else "")
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        values = self.item.values
+        if values:
+            await model_picked(interaction, self.task, values[0])
+
+
+_NO_OPTION = discord.SelectOption(label="-", value="-")
+
+
+def _placeholder(lang: Lang, task: str) -> str:
+    return pick_placeholder(lang, TaskType(task)) if task in TaskType._value2member_map_ else ""
+
+
+def reply_view(buttons: Sequence[Button], lang: Lang = "en") -> discord.ui.View | None:
     """A persistent view of the reply's buttons, or ``None`` when it has none Discord can show."""
     view = discord.ui.View(timeout=None)
-    for button in buttons[:MAX_BUTTONS]:
+    menus: dict[str, list[discord.SelectOption]] = {}
+    for button in buttons:
+        if (
+            button.action == "use"
+            and button.model_key
+            and button.task
+            and USE.fullmatch(f"vb:use:{button.task}")
+        ):
+            label = button.label[:MAX_LABEL]
+            menus.setdefault(button.task, []).append(
+                discord.SelectOption(label=label, value=button.model_key)
+            )
+    for task, options in list(menus.items())[:MAX_MENUS]:
+        view.add_item(ModelMenu(task, options[:MAX_OPTIONS], _placeholder(lang, task)))
+    for button in [b for b in buttons if b.action != "use"][:MAX_BUTTONS]:
         item = _item(button)
         if item is not None:
             view.add_item(item)

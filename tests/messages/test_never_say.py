@@ -116,6 +116,9 @@ def _errors_and_progress(lang: Lang) -> Iterator[tuple[str, str]]:
 def _chat(lang: Lang) -> Iterator[tuple[str, str]]:
     yield "help_text", m.help_text(lang)
     yield "help_text", m.help_text(lang, slash=True)
+    yield "models_pick", m.models_pick(lang, list(TaskType))
+    for task in TaskType:
+        yield "pick_placeholder", m.pick_placeholder(lang, task)
     for task, unit in itertools.product(TaskType, CreditUnit):
         entries = [
             entry(e.key, e.credits_min, e.credits_max, task_type=task, unit=unit) for e in t2v_entries()

@@ -29,11 +29,31 @@ async def test_models_lists_prices_and_times_privately(fake: FakeDiscord, start_
         by_task = await fake.slash("models", {"task": "image_to_video"}, by=alice)
         image_answer = await answered(fake, by_task)
     assert callback_of(fake, interaction) == EPHEMERAL_THINKING and answer.ephemeral
-    assert "🎬 Models for text-to-video:" in answer.content and "Models for image-to-video" in answer.content
-    assert "Wan 2.6" in answer.content and "free" in answer.content
-    assert "/prefs set" in answer.content and 'Say "use <model>"' not in answer.content  # slash words
+    assert answer.content.startswith("🎬 Models for text-to-video, image-to-video: pick one in a list")
+    assert len(answer.content) < 300, "a menu, not a block of text"
+    menus = [c for row in answer.components for c in row["components"]]
+    assert [m["custom_id"] for m in menus] == ["vb:use:text_to_video", "vb:use:image_to_video"]
+    assert menus[0]["placeholder"] == "text-to-video: pick a model"
+    wan = next(o for o in menus[0]["options"] if o["value"] == "wan-2.6")
+    assert wan["label"].startswith("Wan 2.6 ⭐ · free")
     assert image_answer.content.startswith("🎬 Models for image-to-video:")
-    assert "text-to-video" not in image_answer.content
+    assert [c["custom_id"] for row in image_answer.components for c in row["components"]] == [
+        "vb:use:image_to_video"
+    ]
+
+
+async def test_a_model_picked_in_the_menu_becomes_the_usual_after_a_restart(
+    fake: FakeDiscord, start_bot: StartBot
+) -> None:
+    alice = fake.person("alice")
+    async with start_bot():
+        menu = await answered(fake, await fake.slash("models", {"task": "text_to_video"}, by=alice))
+    async with start_bot():  # a new client: the menu's custom id names the kind of video
+        picked = await fake.select(menu.id, "vb:use:text_to_video", "kling-o1", by=alice)
+        answer = await answered(fake, picked)
+        shown = await answered(fake, await fake.slash("prefs show", by=alice))
+    assert answer.ephemeral and answer.content == "✅ Got it! From now on I'll use Kling O1 for your videos"
+    assert "text-to-video: Kling O1" in shown.content
 
 
 async def test_prefs_set_show_and_reset(fake: FakeDiscord, app: App, start_bot: StartBot) -> None:

@@ -228,6 +228,29 @@ class FakeDiscord:
         await asyncio.wait_for(interaction.answered.wait(), 3)
         return interaction.choices
 
+    async def select(
+        self, message_id: int, custom_id: str, value: str, *, by: Json, locale: str = "en-US"
+    ) -> FakeInteraction:
+        """A user picks ``value`` in the string select ``custom_id`` of a message."""
+        message = self.messages[message_id]
+        menu = next(
+            c
+            for row in message.components
+            for c in row.get("components", [])
+            if c.get("custom_id") == custom_id
+        )
+        assert value in [option["value"] for option in menu["options"]], f"{value} is not in {custom_id}"
+        data = {"custom_id": custom_id, "component_type": 3, "values": [value]}
+        return await self._interact(
+            3,
+            data,
+            by=by,
+            in_dm=message.channel_id != self.channel_id,
+            locale=locale,
+            size_limit=None,
+            message=message.payload(self.application_id),
+        )
+
     async def click(
         self, message_id: int, custom_id: str, *, by: Json, locale: str = "en-US"
     ) -> FakeInteraction:
