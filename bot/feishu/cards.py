@@ -55,10 +55,14 @@ def done_card(
     video_url: str | None,
     buttons: tuple[Button, ...] = (),
     context: dict[str, str] | None = None,
+    *,
+    cover_key: str | None = None,
 ) -> Json:
-    """The status card's last state on success: the caption, an "open video" button and the follow-ups
-    (again, another model, the other shape), each naming the job and the asker (``context``)."""
-    elements = [_text(caption), *_open_button(lang, video_url)]
+    """The status card's last state on success: the cover (when there is one), the caption, an "open
+    video" button and the follow-ups (again, another model, the other shape), each naming the job and
+    the asker (``context``)."""
+    cover = [{"tag": "img", "img_key": cover_key, "alt": _plain(caption[:100])}] if cover_key else []
+    elements = [*cover, _text(caption), *_open_button(lang, video_url)]
     for button in buttons:
         if button.action in FOLLOW_UPS and button.job_id:
             value = {"action": button.action, "job": button.job_id, **(context or {})}

@@ -28,7 +28,7 @@ from bot.feishu.cards import (
 from bot.feishu.errors import FeishuError
 from bot.feishu.patcher import CardPatcher
 from bot.feishu.settings import FeishuTuning
-from bot.feishu.video import VideoError, fetch_video, make_playable
+from bot.feishu.video import ReadyVideo, VideoError, fetch_video, make_playable
 from bot.inert import inert
 from bot.videofiles import VideoSources
 from handlers.channel import ChatUnreachable, DeliveryError
@@ -138,36 +138,43 @@ class FeishuChannel:
     async def _video(self, chat: ChatRef, reply: Reply, replace: str | None) -> str:
         lang = _lang(chat)
         web_url = reply.video_url if self._sources.web(reply.video_url) else None
-        done = done_card(lang, reply.text, web_url, reply.buttons, _asker(chat))
+        ready, cover_key = await self._prepare(reply)
+        done = done_card(lang, reply.text, web_url, reply.buttons, _asker(chat), cover_key=cover_key)
         if replace is not None:
             self._notices.pop(replace, None)
         if replace is None or not await self._patcher.finish(replace, done):
             await self._post(chat, "interactive", done, send_key(chat, reply, "done"))
-        cover_key: str | None = None
+        if ready is not None:
+            try:
+                name = f"{reply.job_id or 'video'}.mp4"
+                file_key = await self._api.upload_video(ready.data, name, ready.duration_ms)
+                content = {"file_key": file_key, **({"image_key": cover_key} if cover_key else {})}
+                return await self._post(chat, "media", content, send_key(chat, reply, "video"))
+            except FeishuError as exc:
+                log.warning("job %s: the video cannot play inline (%s); sending a card", reply.job_id, exc)
+        words = delivery_fallback(lang) if web_url else video_not_playable(lang)
+        card = video_card(lang, words, cover_key, web_url)
+        return await self._post(chat, "interactive", card, send_key(chat, reply, "video-card"))
+
+    async def _prepare(self, reply: Reply) -> tuple[ReadyVideo | None, str | None]:
+        """The video made playable here and its cover uploaded (for the done card and the player), or
+        what of it could be done."""
         try:
             if not reply.video_url:
                 raise VideoError("no video link")
             data = await fetch_video(
-                reply.video_url,
-                self._http,
-                max_bytes=self._tuning.max_download_bytes,
-                sources=self._sources,
+                reply.video_url, self._http, max_bytes=self._tuning.max_download_bytes, sources=self._sources
             )
             ready = await make_playable(
                 data, max_bytes=self._tuning.max_upload_bytes, timeout_s=self._tuning.encode_timeout_s
             )
-            name = f"{reply.job_id or 'video'}.mp4"
-            cover_key = await self._upload_cover(ready.cover, name)
-            file_key = await self._api.upload_video(ready.data, name, ready.duration_ms)
-            content = {"file_key": file_key, **({"image_key": cover_key} if cover_key else {})}
-            return await self._post(chat, "media", content, send_key(chat, reply, "video"))
         except (VideoError, FeishuError) as exc:
             log.warning("job %s: the video cannot play inline (%s); sending a card", reply.job_id, exc)
-        except Exception:  # never silence: whatever broke, the card below still shows the video's way
+            return None, None
+        except Exception:  # never silence: whatever broke, a card still shows the video's way
             log.exception("job %s: unexpected trouble with the video; sending a card", reply.job_id)
-        words = delivery_fallback(lang) if web_url else video_not_playable(lang)
-        card = video_card(lang, words, cover_key, web_url)
-        return await self._post(chat, "interactive", card, send_key(chat, reply, "video-card"))
+            return None, None
+        return ready, await self._upload_cover(ready.cover, f"{reply.job_id or 'video'}.mp4")
 
     async def _upload_cover(self, cover: bytes | None, name: str) -> str | None:
         if cover is None:

@@ -98,7 +98,7 @@ async def test_status_cards_lay_out_in_markdown_and_escape_what_users_typed(tmp_
     assert first["tag"] == "markdown" and "\n• **Model:**" in first["content"]
     progress = [json.loads(patch)["body"]["elements"][0]["content"] for patch in card.patches[:-1]]
     assert progress and all("▰" in p or "▱" in p for p in progress)
-    caption = card.body["body"]["elements"][0]["content"]
+    caption = next(e["content"] for e in card.body["body"]["elements"] if e["tag"] == "markdown")
     assert r"\*bold\*" in caption and r"\[win\]\(click-me\)" in caption
     assert "&lt;font color=red&gt;x&lt;/font&gt;" in caption and "<font" not in caption
     assert "*bold* [win](click-me) <font color=red>x</font>" in card_text(card.body)  # as typed

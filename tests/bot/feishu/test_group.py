@@ -30,6 +30,8 @@ async def test_group_mention_text_card_progress_video_link(tmp_path: Path) -> No
         assert all("▰" in card_text(p) or "▱▱▱▱▱▱▱▱▱▱" in card_text(p) for p in progress)  # a bar too
         done = card.body
         assert "视频已完成" in card_text(done) and "视频生成成功" in card_text(done)
+        cover = done["body"]["elements"][0]  # the video's cover heads the done card
+        assert cover["tag"] == "img" and fake.state.uploads[cover["img_key"]].kind == "image"
         buttons = card_buttons(done)  # a local sandbox file: no link to open, only the follow-ups
         assert [b["text"]["content"] for b in buttons] == ["🔁 再来一个", "🎨 换个模型", "📱 竖屏版"]
         assert all(b["behaviors"][0]["type"] == "callback" for b in buttons)
