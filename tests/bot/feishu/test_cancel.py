@@ -9,6 +9,7 @@ from pathlib import Path
 
 from handlers.jobs import Job, JobState
 from tests.bot.feishu.harness import ALICE, Feishu, running_feishu
+from tests.fakes.feishu import FakeFeishu
 from tests.fakes.feishu.content import card_buttons, card_text
 
 SLOW = 0.05  # the sandbox's video takes about five seconds: time to cancel it
@@ -102,3 +103,20 @@ async def test_status_cards_lay_out_in_markdown_and_escape_what_users_typed(tmp_
     assert r"\*bold\*" in caption and r"\[win\]\(click-me\)" in caption
     assert "&lt;font color=red&gt;x&lt;/font&gt;" in caption and "<font" not in caption
     assert "*bold* [win](click-me) <font color=red>x</font>" in card_text(card.body)  # as typed
+
+
+async def test_a_follow_up_tap_works_after_a_restart(tmp_path: Path) -> None:
+    """The card's callback value names the job and the asker: nothing in memory is needed."""
+    fake = FakeFeishu()
+    async with running_feishu(tmp_path, fake=fake) as feishu:
+        event = fake.text("make a video of a paper boat")
+        await fake.deliver(event)
+        await feishu.settle()
+        card = feishu.status_card(event["event"]["message"]["message_id"])
+    async with running_feishu(tmp_path, fake=fake) as feishu:
+        ack = await fake.deliver(fake.click(card.message_id, "Vertical"))
+        await asyncio.sleep(0.1)
+        await feishu.settle()
+        vertical, first = await feishu.app.jobs.recent(user_key=f"feishu:{ALICE}")
+    assert ack.code == 200 and vertical.request.params.aspect_ratio == "9:16"
+    assert vertical.request.prompt == first.request.prompt and vertical.state is JobState.DELIVERED
