@@ -42,11 +42,7 @@ class RetryButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], te
 
     def __init__(self, job_id: str, model_key: str, label: str = "") -> None:
         super().__init__(
-            discord.ui.Button(
-                label=label[:MAX_LABEL] or model_key,
-                style=discord.ButtonStyle.primary,
-                custom_id=f"{PREFIX}:{job_id}:{model_key}",
-            )
+            _button(label or model_key, discord.ButtonStyle.primary, f"{PREFIX}:{job_id}:{model_key}")
         )
         self.job_id = job_id
         self.model_key = model_key
@@ -55,8 +51,7 @@ class RetryButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], te
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> Self:
-        label = item.label if isinstance(item, discord.ui.Button) else None
-        return cls(match["job"], match["model"], label or "")
+        return cls(match["job"], match["model"], _label(item))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await retry_clicked(interaction, self.job_id, self.model_key)
@@ -67,10 +62,10 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], t
 
     def __init__(self, answer: str, job_id: str, label: str = "") -> None:
         super().__init__(
-            discord.ui.Button(
-                label=label[:MAX_LABEL] or answer,
-                style=discord.ButtonStyle.success if answer == "go" else discord.ButtonStyle.secondary,
-                custom_id=f"vb:{answer}:{job_id}",
+            _button(
+                label or answer,
+                discord.ButtonStyle.success if answer == "go" else discord.ButtonStyle.secondary,
+                f"vb:{answer}:{job_id}",
             )
         )
         self.answer = answer
@@ -80,8 +75,7 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], t
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> Self:
-        label = item.label if isinstance(item, discord.ui.Button) else None
-        return cls(match["answer"], match["job"], label or "")
+        return cls(match["answer"], match["job"], _label(item))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await go_ahead_clicked(interaction, self.job_id, yes=self.answer == "go")
@@ -91,21 +85,14 @@ class CancelButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], t
     """Calls a job in progress off (its user only)."""
 
     def __init__(self, job_id: str, label: str = "") -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=label[:MAX_LABEL] or "Cancel",
-                style=discord.ButtonStyle.danger,
-                custom_id=f"vb:cancel:{job_id}",
-            )
-        )
+        super().__init__(_button(label or "Cancel", discord.ButtonStyle.danger, f"vb:cancel:{job_id}"))
         self.job_id = job_id
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> Self:
-        label = item.label if isinstance(item, discord.ui.Button) else None
-        return cls(match["job"], label or "")
+        return cls(match["job"], _label(item))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await cancel_clicked(interaction, self.job_id)
@@ -115,13 +102,7 @@ class FollowUpButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
     """Under a finished video: make it again, in another model, vertical or landscape (its user only)."""
 
     def __init__(self, action: str, job_id: str, label: str = "") -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=label[:MAX_LABEL] or action,
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"vb:{action}:{job_id}",
-            )
-        )
+        super().__init__(_button(label or action, discord.ButtonStyle.secondary, f"vb:{action}:{job_id}"))
         self.action = action
         self.job_id = job_id
 
@@ -129,8 +110,7 @@ class FollowUpButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> Self:
-        label = item.label if isinstance(item, discord.ui.Button) else None
-        return cls(match["action"], match["job"], label or "")
+        return cls(match["action"], match["job"], _label(item))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await follow_up_clicked(interaction, self.job_id, self.action)
@@ -169,6 +149,15 @@ _NO_OPTION = discord.SelectOption(label="-", value="-")
 
 def _placeholder(lang: Lang, task: str) -> str:
     return pick_placeholder(lang, TaskType(task)) if task in TaskType._value2member_map_ else ""
+
+
+def _label(item: discord.ui.Item[Any]) -> str:
+    """The label a rebuilt button had (a click after a restart brings only the component)."""
+    return (item.label or "") if isinstance(item, discord.ui.Button) else ""
+
+
+def _button(label: str, style: discord.ButtonStyle, custom_id: str) -> discord.ui.Button[discord.ui.View]:
+    return discord.ui.Button(label=label[:MAX_LABEL], style=style, custom_id=custom_id)
 
 
 def reply_view(buttons: Sequence[Button], lang: Lang = "en") -> discord.ui.View | None:

@@ -6,6 +6,7 @@ import inspect
 import itertools
 import re
 from collections.abc import Callable, Iterator
+from types import ModuleType
 
 import pytest
 
@@ -222,6 +223,25 @@ def assert_never_says(rendered: list[tuple[Lang, str, str]], lang: Lang) -> None
             assert found is None, f"{name} says {found.group()!r}: {text!r}"
 
 
+def public_functions(module: ModuleType) -> set[str]:
+    """The public functions a module defines itself (its texts)."""
+    return {
+        name
+        for name, function in inspect.getmembers(module, inspect.isfunction)
+        if function.__module__ == module.__name__ and not name.startswith("_")
+    }
+
+
+def assert_languages(rendered: list[tuple[Lang, str, str]], language_free: set[str]) -> None:
+    """English texts hold no Chinese; Chinese texts are Chinese (but names in ``language_free`` and
+    amounts of money, which read the same in both)."""
+    for lang, name, text in rendered:
+        if lang == "en":
+            assert not CJK.search(text), f"{name}: {text!r}"
+        elif name not in language_free and not text.startswith("$"):
+            assert CJK.search(text), f"{name}: {text!r}"
+
+
 def test_every_public_text_function_is_rendered() -> None:
     public = {name for name in m.__all__ if inspect.isfunction(getattr(m, name))}
     assert public - {"progress_percent"} == {name for _, name, _ in RENDERED}
@@ -233,12 +253,7 @@ def test_never_say(lang: Lang) -> None:
 
 
 def test_english_texts_hold_no_chinese_and_chinese_texts_are_chinese() -> None:
-    language_free = {"credits_text", "credits_range_text", "minutes", "provider_label"}  # brand names
-    for lang, name, text in RENDERED:
-        if lang == "en":
-            assert not CJK.search(text), f"{name}: {text!r}"
-        elif name not in language_free and not text.startswith("$"):  # money reads the same in zh
-            assert CJK.search(text), f"{name}: {text!r}"
+    assert_languages(RENDERED, {"credits_text", "credits_range_text", "minutes", "provider_label"})
 
 
 def test_the_check_catches_what_it_should() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Iterator
 from types import ModuleType
 
@@ -15,7 +14,13 @@ from messages.control import CancelOutcome
 from messages.overview import Outcome, Past, Phase, Running
 from messages.progress import progress_bar
 from providers.types import CreditUnit
-from tests.messages.test_never_say import CJK, LANGS, PROMPTS, assert_never_says
+from tests.messages.test_never_say import (
+    LANGS,
+    PROMPTS,
+    assert_languages,
+    assert_never_says,
+    public_functions,
+)
 
 
 def _control(lang: Lang) -> Iterator[tuple[str, str]]:
@@ -62,12 +67,7 @@ RENDERED = [
 
 @pytest.mark.parametrize("module", RENDERERS)
 def test_every_public_text_function_is_rendered(module: ModuleType) -> None:
-    public = {
-        name
-        for name, function in inspect.getmembers(module, inspect.isfunction)
-        if function.__module__ == module.__name__ and not name.startswith("_")
-    }
-    assert public == {name for name, _ in RENDERERS[module]("en")}
+    assert public_functions(module) == {name for name, _ in RENDERERS[module]("en")}
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -76,12 +76,7 @@ def test_never_say(lang: Lang) -> None:
 
 
 def test_english_texts_hold_no_chinese_and_chinese_texts_are_chinese() -> None:
-    language_free: set[str] = set()
-    for lang, name, text in RENDERED:
-        if lang == "en":
-            assert not CJK.search(text), f"{name}: {text!r}"
-        elif name not in language_free:
-            assert CJK.search(text), f"{name}: {text!r}"
+    assert_languages(RENDERED, set())
 
 
 def test_the_progress_bar_fills_with_the_percentage() -> None:

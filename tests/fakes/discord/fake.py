@@ -241,15 +241,7 @@ class FakeDiscord:
         )
         assert value in [option["value"] for option in menu["options"]], f"{value} is not in {custom_id}"
         data = {"custom_id": custom_id, "component_type": 3, "values": [value]}
-        return await self._interact(
-            3,
-            data,
-            by=by,
-            in_dm=message.channel_id != self.channel_id,
-            locale=locale,
-            size_limit=None,
-            message=message.payload(self.application_id),
-        )
+        return await self._component(message, data, by=by, locale=locale)
 
     async def click(
         self, message_id: int, custom_id: str, *, by: Json, locale: str = "en-US"
@@ -257,6 +249,10 @@ class FakeDiscord:
         message = self.messages[message_id]
         assert custom_id in message.custom_ids, f"{custom_id} is not on message {message_id}"
         data = {"custom_id": custom_id, "component_type": 2}
+        return await self._component(message, data, by=by, locale=locale)
+
+    async def _component(self, message: FakeMessage, data: Json, *, by: Json, locale: str) -> FakeInteraction:
+        """A component interaction (type 3) on ``message``: a button or a menu."""
         return await self._interact(
             3,
             data,
