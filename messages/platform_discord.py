@@ -53,6 +53,8 @@ OPTIONS: dict[str, Text] = {
     ),
     "prefs reset task": Text("只恢复这类视频(默认全部)", "Only for this kind of video (default: all kinds)"),
 }
+STATUS_WORKING = Text("🎬 视频生成中", "🎬 Making your video")
+STATUS_CANCELLED = Text("⏹ 视频已取消", "⏹ Video cancelled")
 NOT_YOUR_BUTTON = Text(
     "这个按钮是给发起这个视频的人用的;想要同样的视频,用 /video 发一个吧",
     "This button belongs to whoever asked for that video; use /video to make your own",
@@ -90,3 +92,8 @@ def last_frame_needs_image(lang: Lang) -> str:
 def attachment_unreadable(lang: Lang) -> str:
     """A picture could not be downloaded (its link expired or the download failed)."""
     return ATTACHMENT_UNREADABLE(lang)
+
+
+def status_title(lang: Lang, *, cancelled: bool = False) -> str:
+    """The title of a video's status message while it runs, or once it was cancelled."""
+    return (STATUS_CANCELLED if cancelled else STATUS_WORKING)(lang)

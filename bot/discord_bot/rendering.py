@@ -14,9 +14,11 @@ from bot.discord_bot.host import NO_MENTIONS
 from bot.discord_bot.views import reply_view
 from bot.inert import inert
 from messages import delivery_fallback, offline_video_note
+from messages.platform_discord import status_title
 from messages.reply import Lang, Reply, ReplyKind
 
 MAX_CONTENT = 2000
+MAX_EMBED_TEXT = 4096  # an embed description
 VIDEO_FILENAME = "video.mp4"
 NONCE_CHARS = 25  # Discord's limit
 
@@ -30,6 +32,7 @@ class Draft:
     video: bytes | None = None
     nonce: str | None = None  # a bot send with it is shown once however often it is retried
     suppress_embeds: bool = False  # the link after a video: no second player unfurled under it
+    embed: discord.Embed | None = None  # a status message's running and last states
 
     def files(self) -> list[discord.File]:
         """A fresh upload each time (a ``discord.File`` is consumed by one request)."""
@@ -39,6 +42,9 @@ class Draft:
 
     def send_kwargs(self) -> dict[str, Any]:
         kwargs: dict[str, Any] = {"content": clamp(plain(self.content)), "allowed_mentions": NO_MENTIONS}
+        if self.embed is not None:
+            kwargs["embed"] = self.embed
+            kwargs["content"] = None
         if self.view is not None:
             kwargs["view"] = self.view
         if self.video is not None:
@@ -49,9 +55,10 @@ class Draft:
 
     def edit_kwargs(self) -> dict[str, Any]:
         kwargs: dict[str, Any] = {
-            "content": clamp(plain(self.content)),
+            "content": clamp(plain(self.content)) if self.embed is None else None,
             "allowed_mentions": NO_MENTIONS,
             "view": self.view,
+            "embed": self.embed,  # None removes a status embed (the video takes its place)
         }
         if self.video is not None:
             kwargs["attachments"] = self.files()
@@ -80,7 +87,22 @@ def draft_of(reply: Reply, lang: Lang = "zh") -> Draft:
         text = offline_video_note(lang)
     suppress = reply.kind is ReplyKind.LINK
     view, nonce = reply_view(reply.buttons, lang), nonce_of(reply)
-    return Draft(content=clamp(text), view=view, nonce=nonce, suppress_embeds=suppress)
+    embed = status_embed(reply.kind, text, lang) if reply.kind in STATUS else None
+    return Draft(content=clamp(text), view=view, nonce=nonce, suppress_embeds=suppress, embed=embed)
+
+
+STATUS = frozenset({ReplyKind.NOTICE, ReplyKind.PROGRESS, ReplyKind.CANCELLED})
+
+
+def status_embed(kind: ReplyKind, text: str, lang: Lang) -> discord.Embed:
+    """The status message while it runs (blue: model, time and cost, the bar, the progress) and once
+    cancelled (grey); the user's echoed words are escaped like any content."""
+    cancelled = kind is ReplyKind.CANCELLED
+    return discord.Embed(
+        title=status_title(lang, cancelled=cancelled),
+        description=clamp(plain(text), MAX_EMBED_TEXT),
+        colour=discord.Colour.light_grey() if cancelled else discord.Colour.blurple(),
+    )
 
 
 def nonce_of(reply: Reply, variant: str = "") -> str | None:

@@ -23,6 +23,8 @@ def _rendered(lang: Lang) -> Iterator[tuple[str, str]]:
     yield "not_your_button", d.not_your_button(lang)
     yield "last_frame_needs_image", d.last_frame_needs_image(lang)
     yield "attachment_unreadable", d.attachment_unreadable(lang)
+    for cancelled in (False, True):
+        yield "status_title", d.status_title(lang, cancelled=cancelled)
 
 
 RENDERED = [(lang, name, text) for lang in LANGS for name, text in _rendered(lang)]

@@ -59,10 +59,11 @@ async def test_the_cancel_button_after_a_restart_stops_the_job(fake: FakeDiscord
     assert status.custom_ids == [f"vb:cancel:{job.id}"]
     async with running_bot(slow_app, fake):  # a new client: only the custom id knows the job
         click = await fake.click(status.id, f"vb:cancel:{job.id}", by=alice)
-        await fake.wait_for(lambda: status.content == FREE_STOP)
+        await fake.wait_for(lambda: status.text == FREE_STOP)
     ended = await slow_app.jobs.get(job.id)
     assert ended is not None and ended.state is JobState.CANCELLED
     assert click.response_type == 6 and status.components == [] and status.video is None
+    assert status.embeds[0]["title"] == "⏹ Video cancelled" and not status.content
 
 
 async def test_someone_else_cannot_cancel(fake: FakeDiscord, slow_app: App) -> None:
@@ -88,7 +89,7 @@ async def test_the_cancel_command_answers_privately_and_updates_the_status(
         answer = await fake.wait_for(
             lambda: (m := fake.messages.get(command.original_id or 0)) and m.content and m
         )
-        await fake.wait_for(lambda: status.content == FREE_STOP)
+        await fake.wait_for(lambda: status.text == FREE_STOP)
     ended = await slow_app.jobs.get(job.id)
     assert ended is not None and ended.state is JobState.CANCELLED
     assert answer.ephemeral and answer.content == FREE_STOP and status.components == []

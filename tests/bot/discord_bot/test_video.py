@@ -36,6 +36,9 @@ async def test_slash_video_defers_then_edits_one_message_into_the_video_then_lin
     assert all("\n⏳ Generating your video… " in p and "\nWaited " in p for p in progress)
     assert final.startswith("✅") and "a puppy running on a beach" in final
     assert [a["filename"] for a in status.attachments] == ["video.mp4"]
+    assert status.embeds == [], "the video replaces the status embed"
+    running = fake.calls_to("webhook_edit")[0].body or {}
+    assert running["embeds"][0]["title"] == "🎬 Making your video" and not running.get("content")
     assert status.video == Path(job.video_url.removeprefix("file://")).read_bytes()
     (link,) = [fake.messages[i] for i in interaction.followup_ids]
     assert offline_link(link.content) and link.flags & SUPPRESS_EMBEDS, "no second player under the video"

@@ -99,7 +99,8 @@ class FakeMessage:
     mention_everyone: bool = False
     mentions: list[str] = field(default_factory=list)
     allowed_mentions: list[Json | None] = field(default_factory=list)  # as sent with new content
-    history: list[str] = field(default_factory=list)  # the content after each write
+    embeds: list[Json] = field(default_factory=list)
+    history: list[str] = field(default_factory=list)  # what a reader sees after each write (``text``)
     edited: str | None = None
 
     @property
@@ -117,6 +118,13 @@ class FakeMessage:
         ]
 
     @property
+    def text(self) -> str:
+        """What a reader sees: the content, else the first embed's description."""
+        if self.content or not self.embeds:
+            return self.content
+        return str(self.embeds[0].get("description") or "")
+
+    @property
     def video(self) -> bytes | None:
         return next((data for data in self.files.values()), None)
 
@@ -127,6 +135,8 @@ class FakeMessage:
             self.content = payload["content"] or ""
         if "components" in payload:
             self.components = payload["components"] or []
+        if "embeds" in payload:
+            self.embeds = payload["embeds"] or []
         if not editing:
             self.flags |= int(payload.get("flags") or 0)
         else:
@@ -145,7 +155,7 @@ class FakeMessage:
         if "content" in payload:
             self.allowed_mentions.append(allowed)
         self.mention_everyone, self.mentions = pings(self.content, allowed)
-        self.history.append(self.content)
+        self.history.append(self.text)
 
     def payload(self, application_id: int) -> Json:
         data: Json = {
@@ -161,7 +171,7 @@ class FakeMessage:
             "mentions": [],
             "mention_roles": [],
             "attachments": self.attachments,
-            "embeds": [],
+            "embeds": self.embeds,
             "pinned": False,
             "flags": self.flags,
             "components": self.components,
