@@ -41,12 +41,29 @@ def working_card(
     return _card(card_title_working(lang), "blue", elements)
 
 
+FOLLOW_UPS = frozenset({"again", "another", "vertical", "landscape"})
+TAPPABLE = frozenset({"cancel", *FOLLOW_UPS})  # buttons a plain answer may carry (a queue notice, a pick)
+
+
+def note_card(text: str, buttons: tuple[Button, ...], context: dict[str, str]) -> Json:
+    """A plain answer with buttons (a queued video's notice, a list of videos to cancel): no header,
+    the words, then each button naming its job and the asker (``context``)."""
+    elements = [_text(text)]
+    for button in buttons:
+        if button.action in TAPPABLE and button.job_id:
+            value = {"action": button.action, "job": button.job_id, **context}
+            kind = "danger" if button.action == "cancel" else "default"
+            elements.append(_button(button.label, {"type": "callback", "value": value}, kind))
+    return {
+        "schema": "2.0",
+        "config": {"update_multi": True, "width_mode": "fill"},
+        "body": {"elements": elements},
+    }
+
+
 def cancelled_card(lang: Lang, text: str) -> Json:
     """The status card's last state when its user called the job off: what that means for the money."""
     return _card(card_title_cancelled(lang), "grey", [_text(text)])
-
-
-FOLLOW_UPS = frozenset({"again", "another", "vertical", "landscape"})
 
 
 def done_card(

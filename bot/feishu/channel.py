@@ -18,9 +18,11 @@ import httpx
 
 from bot.feishu.api import FeishuApi
 from bot.feishu.cards import (
+    TAPPABLE,
     cancelled_card,
     done_card,
     failed_card,
+    note_card,
     question_card,
     video_card,
     working_card,
@@ -97,6 +99,9 @@ class FeishuChannel:
                 case ReplyKind.LINK:
                     text = offline_video_note(_lang(chat)) if "file://" in reply.text else reply.text
                     return await self._post(chat, "text", {"text": text}, send_key(chat, reply, "link"))
+                case _ if any(b.action in TAPPABLE for b in reply.buttons):  # a queue notice, a pick
+                    card = note_card(reply.text, reply.buttons, _asker(chat))
+                    return await self._post(chat, "interactive", card, send_key(chat, reply, "note"))
                 case _:
                     return await self._post(chat, "text", {"text": reply.text}, send_key(chat, reply, "text"))
         except FeishuError as error:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
+from typing import Any
 
 from handlers.jobs import Job, JobState
 from tests.bot.feishu.harness import ALICE, Feishu, running_feishu
@@ -120,3 +121,31 @@ async def test_a_follow_up_tap_works_after_a_restart(tmp_path: Path) -> None:
         vertical, first = await feishu.app.jobs.recent(user_key=f"feishu:{ALICE}")
     assert ack.code == 200 and vertical.request.params.aspect_ratio == "9:16"
     assert vertical.request.prompt == first.request.prompt and vertical.state is JobState.DELIVERED
+
+
+async def test_a_queued_request_and_status_on_feishu(tmp_path: Path) -> None:
+    """Over the limit the request waits in line: its notice is a card with a Cancel button; 进度 lists
+    both videos with their buttons; the tap on the queued one's Cancel drops it, nothing ordered."""
+    one_at_a_time: dict[str, Any] = {"VIDEOBOT_MAX_JOBS_PER_USER": 1, "VIDEOBOT_TIME_SCALE": SLOW}
+    async with running_feishu(tmp_path, **one_at_a_time) as feishu:
+        fake = feishu.fake
+        await fake.deliver(fake.text("做一个日出的视频"))
+        await running_job(feishu)
+        second = fake.text("做一个日落的视频")
+        await fake.deliver(second)
+        await fake.wait_quiet(0.3)
+        note = feishu.status_card(second["event"]["message"]["message_id"])
+        first_look = json.loads(note.content)
+        asked = fake.text("进度")
+        await fake.deliver(asked)
+        await fake.wait_quiet(0.3)
+        (status,) = fake.replies_to(asked["event"]["message"]["message_id"], "interactive")
+        tapped = await fake.deliver(fake.click(note.message_id, "取消"))
+        await asyncio.sleep(0.2)
+        queued = await feishu.app.jobs.latest(f"feishu:{ALICE}")
+    assert "⏳ 已排队:你已有视频在生成,这个排在第 1 位" in card_text(first_look) and tapped.code == 200
+    assert [b["text"]["content"] for b in card_buttons(first_look)] == ["取消"]
+    assert "在排队,第 1 位" in card_text(json.loads(status.content))
+    assert [b["text"]["content"] for b in card_buttons(json.loads(status.content))] == ["取消 1", "取消 2"]
+    assert queued is not None and queued.state is JobState.CANCELLED
+    assert card_text(note.body).startswith("⏹ 视频已取消") and "还没有下单,不会扣费" in card_text(note.body)
