@@ -1,7 +1,7 @@
 """Follow-ups of a finished video: make it again, in another model, or vertical / landscape.
 
 A button names its video (and only its own user may press it); words ("again", "竖屏") mean the user's
-last finished video. Each follow-up is a new request with its own intent key (the click, or the
+last request. Each follow-up is a new request with its own intent key (the click, or the
 message), so it goes through the spending guard like any other: limits, queue, budgets, go-ahead.
 """
 
@@ -22,7 +22,6 @@ from messages.reply import Selection
 log = logging.getLogger(__name__)
 
 SHAPES = {"vertical": "9:16", "landscape": "16:9"}
-FOLLOWED = frozenset({JobState.DELIVERED, JobState.FAILED, JobState.CANCELLED})
 
 
 class FollowUpDesk:
@@ -34,7 +33,7 @@ class FollowUpDesk:
     async def words(self, chat: ChatRef, action: str, inbound_key: str) -> None:
         """ "again" / "竖屏" / "横屏": the user's last finished video, again or reshaped."""
         latest = await self._s.jobs.latest(chat.user_key)
-        if latest is None or latest.state not in FOLLOWED:
+        if latest is None or latest.state is JobState.AWAITING:  # nothing yet, or a question to answer
             await self._s.say(chat, nothing_to_follow(lang_of(chat)))
             return
         if action == "again" and latest.state is JobState.FAILED:

@@ -246,3 +246,28 @@ async def test_wait_for_jobs_waits_for_this_user_only(tmp_path: Path) -> None:
         async with asyncio.timeout(1):
             await wait_for_jobs(app, "cli:carol")  # nothing running: at once
         assert await app.jobs.active("cli:bob")
+
+
+async def test_a_jsonl_session_steers_its_videos(tmp_path: Path) -> None:
+    """Issue 12 through the terminal's JSON lines: status with a Cancel button, a cancel, the history,
+    a queue over the limit, and a follow-up by words."""
+    lines = (
+        "make a video of a kite #slow\nmake a video of a boat #slow\nstatus\ncancel\n2\n"
+        "make a video of a hill\nagain\nmy videos\n"
+    )
+    async with running_app(tmp_path, VIDEOBOT_MAX_JOBS_PER_USER=1) as (app, _):
+        said = [json.loads(line) for line in await chat(app, lines, lang="en")]
+        jobs = await app.jobs.recent(user_key="cli:alice")
+    queued = next(r for r in said if r["text"].startswith("⏳ Queued"))
+    assert [b["action"] for b in queued["buttons"]] == ["cancel"]
+    status = next(r for r in said if r["text"].startswith("Your videos in progress:"))
+    assert "waiting in line, number 1" in status["text"] and len(status["buttons"]) == 2
+    menu = next(r for r in said if r["text"].startswith("You have 2 videos in progress."))
+    assert [b["label"] for b in menu["buttons"]] == ["Cancel 1", "Cancel 2"]
+    assert any(r["kind"] == "cancelled" for r in said)
+    videos = [r for r in said if r["kind"] == "video"]
+    assert videos and [b["action"] for b in videos[0]["buttons"]] == ["again", "another", "vertical"]
+    history = next(r for r in said if r["text"].startswith("Your latest videos:"))
+    assert "⏹ cancelled" in history["text"]
+    states = [job.state.value for job in jobs]
+    assert states.count("cancelled") == 1 and states.count("delivered") == 3
