@@ -140,3 +140,29 @@ async def test_follow_up_buttons_on_the_video_make_a_new_video_after_a_restart(
     assert click.response_type == 6 and video.custom_ids, "the follow-ups stay for more"
     assert vertical.state is JobState.DELIVERED and vertical.request.params.aspect_ratio == "9:16"
     assert vertical.request.prompt == job.request.prompt and vertical.model_key == job.model_key
+
+
+async def test_a_second_video_over_the_limit_waits_in_line_with_a_cancel_button(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    settings = settings_for(
+        tmp_path, VIDEOBOT_LANG="en", VIDEOBOT_TIME_SCALE=0.05, VIDEOBOT_MAX_JOBS_PER_USER=1
+    )
+    application = build_app(settings)
+    application.start()
+    alice = fake.person("alice")
+    try:
+        async with running_bot(application, fake):
+            first = await fake.slash("video", {"prompt": "a slow sunrise"}, by=alice)
+            await running(fake, application, first)
+            second = await fake.slash("video", {"prompt": "a slow sunset"}, by=alice)
+            note = await answer_of(fake, second)
+            queued = await application.jobs.by_inbound(key(second))
+            assert queued is not None and queued.state is JobState.QUEUED
+            await fake.click(note.id, f"vb:cancel:{queued.id}", by=alice)
+            await fake.wait_for(lambda: note.text.startswith('Cancelled "a slow sunset"'))
+            ended = await application.jobs.get(queued.id)
+    finally:
+        await application.aclose()
+    assert note.history[1].startswith("⏳ Queued: you already have videos in progress; this one is number 1")
+    assert ended is not None and ended.state is JobState.CANCELLED
