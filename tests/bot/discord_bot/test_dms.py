@@ -142,3 +142,21 @@ async def test_echoed_words_cannot_format_or_link(fake: FakeDiscord, start_bot: 
     assert "\\*\\*Sora 9\\*\\*" in content and "\\|\\|x\\|\\|" in content
     assert "[free](evil)" not in content  # no masked link
     assert answer.mention_everyone is False
+
+
+async def test_in_a_dm_the_protocol_rules_and_the_language_hold(
+    fake: FakeDiscord, start_bot: StartBot
+) -> None:
+    """Issue 12 in a Discord DM: an unknown model named in a request is "not found" plus the list, and a
+    number answered in the language the user last wrote in."""
+    alice = fake.person("alice")
+    async with start_bot():
+        unknown = await fake.dm(alice, "用 Runway 做一个小狗的视频")
+        found = await fake.wait_for(lambda: replies(fake, unknown))
+        menu = await fake.dm(alice, "try another model")
+        await fake.wait_for(lambda: len(replies(fake, menu)) > len(found))
+        picked = await fake.dm(alice, "2")
+        await fake.wait_for(lambda: replies(fake, picked)[-1].content.startswith("✅"))
+    said = [m.content for m in replies(fake, picked)]
+    assert said[0].startswith("没找到「Runway」这个模型。可以选:")
+    assert said[-1].startswith("✅ Got it! From now on I'll use")

@@ -149,3 +149,24 @@ async def test_a_queued_request_and_status_on_feishu(tmp_path: Path) -> None:
     assert [b["text"]["content"] for b in card_buttons(json.loads(status.content))] == ["取消 1", "取消 2"]
     assert queued is not None and queued.state is JobState.CANCELLED
     assert card_text(note.body).startswith("⏹ 视频已取消") and "还没有下单,不会扣费" in card_text(note.body)
+
+
+async def test_history_by_words_and_the_language_kept_across_a_number_on_feishu(tmp_path: Path) -> None:
+    async with running_feishu(tmp_path) as feishu:
+        fake = feishu.fake
+        await fake.deliver(fake.text("make a video of a paper boat"))
+        await feishu.settle()
+        asked = fake.text("my videos")
+        await fake.deliver(asked)
+        await fake.wait_quiet(0.3)
+        number = fake.text("1")  # no words of its own: answered in the conversation's language
+        await fake.deliver(number)
+        await feishu.settle()
+        history = fake.replies_to(asked["event"]["message"]["message_id"])
+        again = fake.replies_to(number["event"]["message"]["message_id"])
+    (listed,) = history
+    assert json.loads(listed.content)["text"].startswith('Your latest videos:\n1. ✅ "a paper boat"')
+    kinds = [m.msg_type for m in again]
+    assert "media" in kinds, "the video shown again, playable"
+    texts = [json.loads(m.content).get("text", "") for m in again if m.msg_type == "text"]
+    assert any(t.startswith("🔗 This is an offline demo video") for t in texts)
