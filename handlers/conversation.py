@@ -46,22 +46,19 @@ from handlers.services import Services, lang_of, prefs_user
 from handlers.starting import DEFAULT_MOTION_PROMPT, Starter
 from handlers.usage import UsageDesk
 from messages import (
-    balances_text,
     error_reason,
     help_text,
     image_received,
     internal_error,
     message_too_long,
     model_not_found,
-    model_option_label,
     no_model_available,
     ok_no_retry,
     still_working,
 )
 from messages.reply import Lang, Selection
-from providers.balances import balances
 from providers.errors import ProviderError
-from providers.types import CreditUnit, GenerationRequest, ImageInput, TaskType, VideoParams
+from providers.types import GenerationRequest, ImageInput, TaskType, VideoParams
 
 log = logging.getLogger(__name__)
 
@@ -342,11 +339,7 @@ class ConversationHandler:
     async def show_credits(self, chat: ChatRef) -> None:
         """余额 / credits: each configured provider's balance where its service tells it."""
         chat = self._with_lang(chat, "")
-        providers = self._s.catalogue.providers
-        found = await balances(providers)
-        items = [(b.provider, b.amount, b.unit) for b in found if b.unit is not CreditUnit.FREE]
-        all_free = all(provider.unit is CreditUnit.FREE for provider in providers)
-        await self._s.say(chat, balances_text(lang_of(chat), items, all_free=all_free))
+        await self._guard(chat, self._usage.credits(chat))
 
     async def show_help(self, chat: ChatRef, *, slash: bool = False) -> None:
         """What the bot does; ``slash``: written for people who use it by slash commands."""
@@ -355,26 +348,7 @@ class ConversationHandler:
 
     async def model_options(self, task_type: TaskType, lang: Lang, query: str = "") -> list[tuple[str, str]]:
         """``(model key, label with price and time)`` for a model picker, filtered by ``query``."""
-        try:
-            entries = await self._s.catalogue.entries(task_type)
-        except ProviderError:
-            return []
-        needle = query.strip().lower()
-        return [
-            (
-                e.key,
-                model_option_label(
-                    lang,
-                    name=e.name,
-                    credits_min=e.credits_min,
-                    credits_max=e.credits_max,
-                    unit=e.unit,
-                    eta_max_s=e.eta.max_s,
-                ),
-            )
-            for e in entries
-            if not needle or needle in e.name.lower() or needle in e.key
-        ]
+        return await self._prefs.options(task_type, lang, query)
 
     # -- plumbing ----------------------------------------------------------------------------------------
 

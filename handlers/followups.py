@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 
-from handlers.choosing import ModelChoice
 from handlers.inbound import ChatRef
 from handlers.jobs import Job, JobState
 from handlers.preferences import PreferenceDesk
@@ -17,7 +16,6 @@ from handlers.services import Services, lang_of
 from handlers.starting import Starter
 from messages import no_model_available
 from messages.control import nothing_to_follow
-from messages.reply import Selection
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +60,4 @@ class FollowUpDesk:
         if entry is None:
             await self._s.say(chat, no_model_available(lang_of(chat), request.task_type))
             return
-        if chat.chat_id == job.chat.chat_id:  # a click says not where it came from: the job does
-            chat = chat.model_copy(update={"space": job.chat.space})
-        choice = ModelChoice(entry, Selection.EXPLICIT, remember=False)
-        await self._starter.start(chat, inbound_key, request, choice)
+        await self._starter.again(chat, job, inbound_key, request, entry, remember=False)

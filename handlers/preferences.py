@@ -28,6 +28,7 @@ from messages import (
 )
 from messages.reply import Button, Lang, Reply, ReplyKind
 from providers.catalogue import CatalogueEntry
+from providers.errors import ProviderError
 from providers.types import TaskType
 
 
@@ -150,6 +151,20 @@ class PreferenceDesk:
         reply = Reply(kind=ReplyKind.TEXT, text=text or no_model_available(lang, TaskType.TEXT_TO_VIDEO))
         await self._s.show(chat, reply.model_copy(update={"buttons": tuple(picks)}))
 
+    async def options(self, task_type: TaskType, lang: Lang, query: str = "") -> list[tuple[str, str]]:
+        """``(model key, label with price and time)`` for a model picker, filtered by ``query``; none
+        when no list can be had now (a picker must answer at once)."""
+        try:
+            entries = await self._s.catalogue.entries(task_type)
+        except ProviderError:
+            return []
+        needle = query.strip().lower()
+        return [
+            (e.key, option_label(lang, e))
+            for e in entries
+            if not needle or needle in e.name.lower() or needle in e.key
+        ]
+
     async def show(self, chat: ChatRef) -> None:
         saved = await self._s.prefs.all_for(prefs_user(chat))
         items = [(task, pref.model_name) for task, pref in sorted(saved.items())]
@@ -169,12 +184,17 @@ MENU_SIZE = 25  # Discord's most options in one menu
 
 def _pick(lang: Lang, entry: CatalogueEntry, task_type: TaskType, default_key: str) -> Button:
     """One model as a menu choice: its name, price and time (⭐ the recommended one)."""
-    label = model_option_label(
+    label = option_label(lang, entry, star=entry.key == default_key)
+    return Button(label=label, action="use", model_key=entry.key, task=task_type.value)
+
+
+def option_label(lang: Lang, entry: CatalogueEntry, *, star: bool = False) -> str:
+    """A model as one line of a picker: name, price and time."""
+    return model_option_label(
         lang,
-        name=entry.name + (" ⭐" if entry.key == default_key else ""),
+        name=entry.name + (" ⭐" if star else ""),
         credits_min=entry.credits_min,
         credits_max=entry.credits_max,
         unit=entry.unit,
         eta_max_s=entry.eta.max_s,
     )
-    return Button(label=label, action="use", model_key=entry.key, task=task_type.value)

@@ -191,10 +191,23 @@ class Starter:
         if entry is None:
             await self._s.say(chat, no_model_available(lang_of(chat), job.request.task_type))
             return
-        intent_key = f"retry:{job.id}:{entry.key}"
+        await self.again(chat, job, f"retry:{job.id}:{entry.key}", job.request, entry, remember=True)
+
+    async def again(
+        self,
+        chat: ChatRef,
+        job: Job,
+        intent_key: str,
+        request: GenerationRequest,
+        entry: CatalogueEntry,
+        *,
+        remember: bool,
+    ) -> None:
+        """Start ``request`` (``job``'s, as it was or changed) on ``entry`` as a new job named
+        ``intent_key``: a retry, a follow-up. It spends from the job's shared chat."""
         if chat.chat_id == job.chat.chat_id:  # a click says not where it came from: the job does
             chat = chat.model_copy(update={"space": job.chat.space})
-        await self.start(chat, intent_key, job.request, ModelChoice(entry, Selection.EXPLICIT, remember=True))
+        await self.start(chat, intent_key, request, ModelChoice(entry, Selection.EXPLICIT, remember=remember))
 
     async def retry_target(self, chat: ChatRef) -> Job | None:
         """The user's newest job if it failed recently: what "yes" or a model name would retry."""

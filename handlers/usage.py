@@ -1,4 +1,5 @@
-"""What a person (or an admin) sees of money in the chat: usage, with their last jobs and their cost."""
+"""What a person (or an admin) sees of money in the chat: usage with their last jobs and their cost, and
+the providers' balances."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ from handlers.budgets import Scope
 from handlers.inbound import ChatRef
 from handlers.money import Display, usage_summary
 from handlers.services import Services, lang_of
+from messages import balances_text
+from providers.balances import balances
+from providers.types import CreditUnit
 
 RECENT_JOBS = 5
 
@@ -25,3 +29,12 @@ class UsageDesk:
         display = Display.first_paid(self._s.catalogue.providers)
         tz = self._s.budget.calendar.tz
         return usage_summary(lang_of(chat), usage, recent, display, tz=tz, title=title)
+
+    async def credits(self, chat: ChatRef) -> None:
+        """余额 / credits: each configured provider's balance where its service tells it (the offline
+        demo says it is free)."""
+        providers = self._s.catalogue.providers
+        found = await balances(providers)
+        items = [(b.provider, b.amount, b.unit) for b in found if b.unit is not CreditUnit.FREE]
+        all_free = all(provider.unit is CreditUnit.FREE for provider in providers)
+        await self._s.say(chat, balances_text(lang_of(chat), items, all_free=all_free))

@@ -22,6 +22,7 @@ from bot.discord_bot.clicks import (
     retry_clicked,
 )
 from messages import pick_placeholder
+from messages.control import cancel_label, follow_up_label
 from messages.reply import Button, Lang
 from providers.types import TaskType
 
@@ -85,7 +86,9 @@ class CancelButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], t
     """Calls a job in progress off (its user only)."""
 
     def __init__(self, job_id: str, label: str = "") -> None:
-        super().__init__(_button(label or "Cancel", discord.ButtonStyle.danger, f"vb:cancel:{job_id}"))
+        super().__init__(
+            _button(label or cancel_label("en"), discord.ButtonStyle.danger, f"vb:cancel:{job_id}")
+        )
         self.job_id = job_id
 
     @classmethod
@@ -102,7 +105,11 @@ class FollowUpButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
     """Under a finished video: make it again, in another model, vertical or landscape (its user only)."""
 
     def __init__(self, action: str, job_id: str, label: str = "") -> None:
-        super().__init__(_button(label or action, discord.ButtonStyle.secondary, f"vb:{action}:{job_id}"))
+        super().__init__(
+            _button(
+                label or follow_up_label("en", action), discord.ButtonStyle.secondary, f"vb:{action}:{job_id}"
+            )
+        )
         self.action = action
         self.job_id = job_id
 
