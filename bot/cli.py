@@ -9,6 +9,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from bot import logs
 from bot.lifecycle import AdapterError, DataDirBusy, hold_data_dir, stop_signals
 from bot.operator import list_jobs, run_admin, show_credits, show_job
 from bot.settings import Settings, SettingsError, load_settings
@@ -108,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"videobot: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure(settings.log_level, settings.log_format)
     # A tick skipped because the previous one still runs is by design (coalesced timers), not news.
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
     logging.getLogger("discord").setLevel(logging.DEBUG if settings.log_level == "DEBUG" else logging.ERROR)

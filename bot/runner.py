@@ -1,6 +1,7 @@
 """``videobot run``: every adapter whose settings are present, side by side on one event loop.
 
-With no chat platform configured it opens the terminal chat (the embedded default).
+With no chat platform configured it serves the web chat (the embedded default) and prints its address;
+the HTTP server also carries ``/healthz``, ``/metrics`` and the operator console.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from functools import partial
 from bot.discord_bot import DiscordSettings, is_permanent, load_discord_settings, run_discord
 from bot.feishu import FeishuSettings, load_feishu_settings, run_feishu
 from bot.lifecycle import AdapterError, hold_data_dir, or_stop, stop_signals
+from bot.operations import start_operations
 from bot.settings import Settings, read_settings
-from bot.terminal import run_chat
+from bot.web import WebSettings, start_web_chat
 from bot.webserver import HttpSettings, WebServer
 from bot.wiring import App, build_app
+from messages.web import console_at, web_started
 
 log = logging.getLogger(__name__)
 
@@ -34,28 +37,39 @@ async def run_bot(settings: Settings) -> int:
     feishu = load_feishu_settings()
     discord = load_discord_settings()
     http = read_settings(HttpSettings)
+    web_chat = read_settings(WebSettings)
     with hold_data_dir(settings.data_dir), stop_signals() as stopped:
         app = build_app(settings)
         try:
             await app.prepare()
             app.start()
-            if not feishu.configured and not discord.configured:
-                return await run_chat(app, stopped=stopped)
-            await _serve(app, feishu, discord, http, stopped)
+            await _serve(app, feishu, discord, http, web_chat, stopped)
             return 0
         finally:
             await app.aclose()
 
 
 async def _serve(
-    app: App, feishu: FeishuSettings, discord: DiscordSettings, http: HttpSettings, stopped: asyncio.Event
+    app: App,
+    feishu: FeishuSettings,
+    discord: DiscordSettings,
+    http: HttpSettings,
+    web_chat: WebSettings,
+    stopped: asyncio.Event,
 ) -> None:
     """Run each adapter on its own until a stop signal: one that fails is started again with backoff
     while the others keep serving (a wrong token still stops the process, with one line). On a stop
     the flow drains while the adapters can still send, and only then are they closed."""
     web = WebServer.from_settings(http)
     await web.start()
-    adapters: list[asyncio.Task[None]] = []
+    operations = await start_operations(app, web)
+    chat = None
+    if web_chat.wanted(platforms=feishu.configured or discord.configured):
+        chat = await start_web_chat(app, web, web_chat)
+        print(web_started(app.settings.lang, web.url + "/"), flush=True)
+    print(console_at(app.settings.lang, operations.console_url), flush=True)
+    # The HTTP server (web chat, console, metrics) serves until the stop: the wait below never ends empty.
+    adapters: list[asyncio.Task[None]] = [asyncio.create_task(_forever(), name="http")]
     if feishu.configured:
         start_feishu = partial(run_feishu, app, feishu, web)
         adapters.append(asyncio.create_task(supervised("feishu", start_feishu), name="feishu"))
@@ -68,6 +82,8 @@ async def _serve(
         failed = await or_stop(asyncio.wait(adapters, return_when=asyncio.FIRST_EXCEPTION), stopped)
         if failed is None:
             log.info("stopping")
+            if chat is not None:
+                await chat.work.drain(app.settings.shutdown_grace_s)
             await app.flow.drain(app.settings.shutdown_grace_s)
             return
         for task in failed[0]:
@@ -79,6 +95,7 @@ async def _serve(
         for task in adapters:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        await operations.metrics.aclose()
         await web.aclose()
 
 
@@ -101,6 +118,10 @@ async def supervised(
             log.error("%s stopped (%s); starting it again in %.0f s", name, _one_line(exc), delay)
         await asyncio.sleep(delay)
         delay = min(delay * 2, MAX_RETRY_S)
+
+
+async def _forever() -> None:
+    await asyncio.Event().wait()
 
 
 def _one_line(error: BaseException | None) -> str:

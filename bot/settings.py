@@ -87,6 +87,7 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="WARNING", validation_alias="VIDEOBOT_LOG_LEVEL"
     )
+    log_format: Literal["text", "json"] = Field(default="text", validation_alias="VIDEOBOT_LOG_FORMAT")
 
     @field_validator(
         "ima_api_key", "mediaio_api_key", "aivideomaker_api_key", "aims_api_key", "mythiq_api_key"

@@ -1,4 +1,5 @@
-"""Our small HTTP server, shared by adapters: ``GET /healthz`` plus the routes adapters add (webhooks).
+"""Our small HTTP server, shared by adapters: ``GET /healthz`` plus the routes adapters add (webhooks,
+the web chat, the console, ``/metrics``).
 
 Routes may be added and removed while the server runs (one dispatcher looks them up per request),
 so adapters and the server can start in any order. ``/healthz`` answers 200 ``{"ok": true, ...}``
@@ -38,6 +39,7 @@ class WebServer:
         self.host = host
         self.port = port
         self._routes: dict[tuple[str, str], Handler] = {}
+        self._prefixes: dict[tuple[str, str], Handler] = {}  # (method, "/media/") -> handler
         self._checks: dict[str, HealthCheck] = {}
         self._runner: web.AppRunner | None = None
 
@@ -55,6 +57,10 @@ class WebServer:
 
     def remove_route(self, method: str, path: str) -> None:
         self._routes.pop((method.upper(), path), None)
+
+    def add_prefix_route(self, method: str, prefix: str, handler: Handler) -> None:
+        """``handler`` answers every path under ``prefix`` (which ends with ``/``)."""
+        self._prefixes[(method.upper(), prefix)] = handler
 
     def add_health_check(self, name: str, check: HealthCheck) -> None:
         self._checks[name] = check
@@ -82,11 +88,17 @@ class WebServer:
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
         if request.path == "/healthz" and request.method in ("GET", "HEAD"):
             return self._health()
-        handler = self._routes.get((request.method, request.path))
+        handler = self._routes.get((request.method, request.path)) or self._under_prefix(request)
         if handler is None:
             known = any(path == request.path for _, path in self._routes)
             raise web.HTTPMethodNotAllowed(request.method, []) if known else web.HTTPNotFound()
         return await handler(request)
+
+    def _under_prefix(self, request: web.Request) -> Handler | None:
+        for (method, prefix), handler in self._prefixes.items():
+            if method == request.method and request.path.startswith(prefix):
+                return handler
+        return None
 
     def _health(self) -> web.Response:
         checks: dict[str, bool] = {}

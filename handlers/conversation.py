@@ -11,6 +11,7 @@ import logging
 from collections.abc import Awaitable
 from dataclasses import dataclass
 
+from handlers import metering
 from handlers.admin.commands import is_admin_command
 from handlers.admin.desk import AdminDesk
 from handlers.choosing import ModelChoice, choose_model
@@ -100,6 +101,7 @@ class ConversationHandler:
         chat = message.chat.model_copy(update={"lang": lang, "reply_to": message.message_id})
         if await self._redelivered(chat, message.inbound_key):
             return
+        metering.heard(chat.platform)
         if too_long:
             await self._s.say(chat, message_too_long(lang, MAX_MESSAGE_CHARS))
             return

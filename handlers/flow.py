@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection
 
-from handlers import replies
+from handlers import metering, replies
 from handlers.asking import Asking
 from handlers.budgets import Charge
 from handlers.cancelling import Cancelling
@@ -159,6 +159,7 @@ class GenerationFlow(Watching, Asking, Cancelling, Queueing):
                     await self._unreachable(job)
                     return
                 except ProviderError as exc:
+                    metering.provider_error(job.provider, "create", exc.kind)
                     if job.state is JobState.SUBMITTING and not exc.before_task:
                         log.warning("job %s: the create's outcome is unknown (%s)", job.id, exc.kind.value)
                         job.error_kind = exc.kind

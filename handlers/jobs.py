@@ -85,6 +85,15 @@ class Admission:
         return not self.admitted and self.over_budget is None and self.barred is None
 
 
+@dataclass(frozen=True)
+class LedgerFigures:
+    """What the ledger holds now, for operators: jobs by state, and what was charged per provider
+    (``(provider, unit) -> credits``, over the jobs the ledger still keeps)."""
+
+    jobs_by_state: dict[str, int]
+    charged: dict[tuple[str, str], int]
+
+
 class InvalidTransition(Exception):
     """A bug: the flow tried a step out of order."""
 
@@ -332,6 +341,10 @@ class JobStore(Protocol):
 
     async def audit_log(self, limit: int = 50) -> list[AuditEntry]:
         """Newest first."""
+        ...
+
+    async def figures(self) -> LedgerFigures:
+        """Jobs by state and credits charged by provider (for ``/metrics`` and the console)."""
         ...
 
     async def close(self) -> None: ...

@@ -27,6 +27,7 @@ from enum import StrEnum
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from handlers import metering
 from handlers.timing import TimeScale
 
 log = logging.getLogger(__name__)
@@ -156,6 +157,7 @@ class JobScheduler:
             if timer.running is not None and not timer.running.done():
                 self.skipped += 1
                 continue
+            metering.tick_started(timer.kind.value, now - due)
             timer.running = asyncio.create_task(_run_tick(timer.tick, timer.job_id))
         if self._due:
             self._wake(self._due[0][0])

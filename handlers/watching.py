@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from handlers import replies
+from handlers import metering, replies
 from handlers.jobdesk import JobDesk
 from handlers.jobs import Job, JobState, Step
 from handlers.polling import LATE_CHECK_EVERY_S, late_check_over
@@ -87,6 +87,7 @@ class Watching(JobDesk):
         try:
             return await self._providers[provider].poll(handle)
         except ProviderError as exc:
+            metering.provider_error(provider, "poll", exc.kind)
             return exc
         except Exception as exc:  # a bug, or a provider no longer configured: keep the task
             log.exception("job %s: unexpected error while polling", job_id)

@@ -11,9 +11,12 @@ For the synchronous APIs (one request per generation) the bound is also how many
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import httpx
+
+from providers import metering
 
 DEFAULT_MAX_IN_FLIGHT = 64  # per provider; VIDEOBOT_PROVIDER_MAX_IN_FLIGHT
 
@@ -21,7 +24,7 @@ DEFAULT_MAX_IN_FLIGHT = 64  # per provider; VIDEOBOT_PROVIDER_MAX_IN_FLIGHT
 class BoundedClient(httpx.AsyncClient):
     """An ``httpx.AsyncClient`` (transport injection and all) that sends at most ``max_in_flight`` at once."""
 
-    def __init__(self, *, max_in_flight: int = DEFAULT_MAX_IN_FLIGHT, **options: Any) -> None:
+    def __init__(self, *, name: str = "", max_in_flight: int = DEFAULT_MAX_IN_FLIGHT, **options: Any) -> None:
         if max_in_flight < 1:
             raise ValueError("max_in_flight must be at least 1")
         options.setdefault(
@@ -29,6 +32,7 @@ class BoundedClient(httpx.AsyncClient):
         )
         super().__init__(**options)
         self.max_in_flight = max_in_flight
+        self.name = name  # the provider, in /metrics (unnamed clients are not counted)
         self._slots = asyncio.Semaphore(max_in_flight)
         self._waiting = 0
         self._in_flight = 0
@@ -50,8 +54,17 @@ class BoundedClient(httpx.AsyncClient):
         finally:
             self._waiting -= 1
         self._in_flight += 1
+        began = time.perf_counter()
+        response: httpx.Response | None = None
+        error: BaseException | None = None
         try:
-            return await super().send(request, **kwargs)
+            response = await super().send(request, **kwargs)
+            return response
+        except BaseException as exc:
+            error = exc
+            raise
         finally:
             self._in_flight -= 1
             self._slots.release()
+            if self.name and not isinstance(error, asyncio.CancelledError):
+                metering.observe(self.name, time.perf_counter() - began, response, error)

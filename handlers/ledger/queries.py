@@ -19,6 +19,7 @@ from handlers.jobs import (
     Job,
     JobEvent,
     JobState,
+    LedgerFigures,
     Milestones,
     Step,
 )
@@ -284,3 +285,19 @@ def _with_photos(conn: sqlite3.Connection, job: Job) -> Job:
             image = image.model_copy(update={"data": found[0] if found else None})
         filled.append(image)
     return job.model_copy(update={"request": job.request.model_copy(update={"images": tuple(filled)})})
+
+
+def figures(conn: sqlite3.Connection) -> LedgerFigures:
+    states = {
+        str(state): int(count)
+        for state, count in conn.execute("SELECT state, COUNT(*) FROM jobs GROUP BY state")
+    }
+    rows = conn.execute(
+        """SELECT json_extract(j.record, '$.provider'), json_extract(j.record, '$.quote.unit'),
+                  SUM(json_extract(j.record, '$.quote.credits'))
+           FROM spend s JOIN jobs j ON j.id = s.job_id
+           WHERE s.state = ? AND json_extract(j.record, '$.quote.unit') IS NOT NULL
+           GROUP BY 1, 2""",
+        (SpendState.CHARGED.value,),
+    )
+    return LedgerFigures(states, {(str(p), str(u)): int(c or 0) for p, u, c in rows})

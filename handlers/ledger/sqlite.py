@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from handlers.budgets import Budget, Charge, Period, Scope, Usage
 from handlers.controls import AuditEntry, Control, ControlKey
-from handlers.jobs import FINAL_STATES, Admission, Job, JobEvent, JobState, Milestones
+from handlers.jobs import FINAL_STATES, Admission, Job, JobEvent, JobState, LedgerFigures, Milestones
 from handlers.ledger import queries, spending
 from handlers.ledger.batches import Batcher, Outcome, Work, run_together
 from handlers.ledger.errors import LedgerError, ledger_error
@@ -153,6 +153,9 @@ class SqliteJobStore:
 
     async def audit_log(self, limit: int = 50) -> list[AuditEntry]:
         return await self._run(lambda conn: spending.audit_log(conn, limit))
+
+    async def figures(self) -> LedgerFigures:
+        return await self._run(queries.figures)
 
     async def close(self) -> None:
         """Close the connection and stop the worker. Safe to call twice."""

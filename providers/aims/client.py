@@ -66,6 +66,7 @@ class AimsClient:
         models_ttl_s: float = DEFAULT_MODELS_TTL_S,
     ) -> None:
         self._http = BoundedClient(
+            name=self.name,
             max_in_flight=max_in_flight,
             base_url=base_url.rstrip("/"),
             transport=transport,

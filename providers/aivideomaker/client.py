@@ -71,6 +71,7 @@ class AivideomakerClient:
         self._api_key = api_key
         self._time_scale = time_scale
         self._http = BoundedClient(
+            name=self.name,
             max_in_flight=max_in_flight,
             base_url=base_url.rstrip("/"),
             transport=transport,

@@ -101,7 +101,7 @@ class ImaClient:
         }
         self._products: Expiring[TaskType, list[ProductLeaf]] = Expiring(self._fetch_leaves, products_ttl_s)
         self._http = BoundedClient(
-            max_in_flight=max_in_flight, transport=transport, timeout=request_timeout_s
+            name=self.name, max_in_flight=max_in_flight, transport=transport, timeout=request_timeout_s
         )
 
     def __repr__(self) -> str:

@@ -80,7 +80,9 @@ class ImaImageHost:
     ) -> None:
         self._api_key = api_key
         self._upload_base_url = upload_base_url
-        self._http = BoundedClient(max_in_flight=max_in_flight, transport=transport, timeout=timeout_s)
+        self._http = BoundedClient(
+            name="ima-upload", max_in_flight=max_in_flight, transport=transport, timeout=timeout_s
+        )
 
     def __repr__(self) -> str:
         return f"ImaImageHost(upload_base_url={self._upload_base_url!r})"

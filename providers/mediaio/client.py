@@ -56,6 +56,7 @@ class MediaioClient:
         self._image_host = image_host
         self._base_url = base_url.rstrip("/")
         self._http = BoundedClient(
+            name=self.name,
             max_in_flight=max_in_flight,
             base_url=self._base_url,
             headers={"X-API-KEY": api_key},

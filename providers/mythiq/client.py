@@ -71,6 +71,7 @@ class MythiqClient:
     ) -> None:
         self._auth = {"Authorization": f"Bearer {api_key}"}
         self._http = BoundedClient(
+            name=self.name,
             max_in_flight=max_in_flight,
             base_url=base_url.rstrip("/"),
             transport=transport,

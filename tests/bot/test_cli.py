@@ -71,9 +71,38 @@ def test_chat_subprocess_plain_text_in_chinese(tmp_path: Path) -> None:
     assert "Traceback" not in result.stdout + result.stderr
 
 
-def test_run_without_a_chat_platform_opens_the_terminal_chat(tmp_path: Path) -> None:
-    result = run_videobot(["run"], "help\n", {"VIDEOBOT_DATA_DIR": str(tmp_path)})
-    assert result.returncode == 0 and "AI videos" in result.stdout
+async def test_run_without_a_chat_platform_serves_the_web_chat_and_prints_its_address(tmp_path: Path) -> None:
+    import asyncio
+    import signal
+
+    import httpx
+
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "VIDEOBOT_", "FEISHU_"))},
+        "VIDEOBOT_DATA_DIR": str(tmp_path),
+        "VIDEOBOT_HTTP_PORT": "0",
+        "VIDEOBOT_LANG": "en",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", env=env, cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        first = (await asyncio.wait_for(process.stdout.readline(), 30)).decode()
+        second = (await asyncio.wait_for(process.stdout.readline(), 30)).decode()
+        assert first.startswith("The web chat is ready: http://127.0.0.1:"), first
+        assert "set VIDEOBOT_CONSOLE_TOKEN" in second
+        url = first.split(": ", 1)[1].strip()
+        async with httpx.AsyncClient() as client:
+            page = await client.get(url)
+            health = await client.get(url + "healthz")
+        assert page.status_code == 200 and "videobot_id" in page.headers["set-cookie"]
+        assert health.json() == {"ok": True, "checks": {"web": True}}
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0 and "Traceback" not in stderr.decode()
 
 
 async def test_run_with_a_refused_discord_token_is_one_line_and_exit_2(tmp_path: Path) -> None:

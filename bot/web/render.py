@@ -1,0 +1,84 @@
+"""A reply as the page draws it: one JSON object (kind, words, progress, video, buttons).
+
+A finished video from the offline sandbox is a file of ours: the page gets ``/media/<name>`` for it,
+served only to the person it was made for. A web link is passed as it is when we may show it
+(:class:`bot.videofiles.VideoSources`); anything else is never handed to the browser.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from bot.videofiles import VideoSources
+from bot.web.transcript import Entry
+from messages.reply import Lang, Reply
+from providers.types import ImageInput
+
+MEDIA_PREFIX = "/media/"
+_FILE_URL = re.compile(r"file://\S+")
+
+
+def new_message_id() -> str:
+    return uuid.uuid4().hex
+
+
+class MediaLinks:
+    """Turns the links of a reply into what the page may load."""
+
+    def __init__(self, sources: VideoSources) -> None:
+        self._sources = sources
+
+    def page_url(self, url: str | None) -> str | None:
+        """``/media/<name>`` for a video file of ours, the link itself for a web link we trust."""
+        if (path := self._sources.local(url)) is not None:
+            return MEDIA_PREFIX + path.name
+        return url if self._sources.web(url) else None
+
+    def in_text(self, text: str) -> str:
+        """A local file's link inside words (the sandbox's step 3.2) becomes its page link."""
+        return _FILE_URL.sub(lambda found: self.page_url(found.group(0)) or "", text)
+
+
+def bot_entry(reply: Reply, lang: Lang, links: MediaLinks, message_id: str) -> Entry:
+    """What the page shows for ``reply`` (``files``: the media names this person may load)."""
+    video, poster = links.page_url(reply.video_url), links.page_url(reply.cover_url)
+    files = [
+        url.removeprefix(MEDIA_PREFIX) for url in (video, poster) if url and url.startswith(MEDIA_PREFIX)
+    ]
+    files += [
+        name.removeprefix(MEDIA_PREFIX) for name in re.findall(r"/media/\S+", links.in_text(reply.text))
+    ]
+    entry: Entry = {
+        "id": message_id,
+        "from": "bot",
+        "kind": reply.kind.value,
+        "text": links.in_text(reply.text),
+        "lang": lang,
+        "job": reply.job_id,
+        "percent": reply.percent,
+        "video": video,
+        "poster": poster,
+        "buttons": [_button(button.model_dump(exclude_none=True), links) for button in reply.buttons],
+        "files": sorted(set(files)),
+    }
+    return entry
+
+
+def own_entry(text: str, images: tuple[ImageInput, ...], lang: Lang) -> Entry:
+    """The person's own message as the page shows it again: words and the photos' names."""
+    return {
+        "id": new_message_id(),
+        "from": "me",
+        "text": text,
+        "lang": lang,
+        "photos": [image.filename or "photo" for image in images],
+    }
+
+
+def _button(button: dict[str, Any], links: MediaLinks) -> dict[str, Any]:
+    if "url" in button:
+        url = links.page_url(button["url"])
+        button = {key: value for key, value in button.items() if key != "url"} | ({"url": url} if url else {})
+    return button
