@@ -82,10 +82,14 @@ class Metrics:
         return web.Response(body=generate_latest(REGISTRY), headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 
+last = 0.0  # seconds: the lag at the last check (the console shows it)
+
+
 async def watch_loop_lag(every_s: float = LAG_EVERY_S) -> None:
+    global last
     while True:
         began = time.perf_counter()
         await asyncio.sleep(every_s)
-        lag = max(0.0, time.perf_counter() - began - every_s)
-        LOOP_LAG.observe(lag)
-        LAST_LAG.set(lag)
+        last = max(0.0, time.perf_counter() - began - every_s)
+        LOOP_LAG.observe(last)
+        LAST_LAG.set(last)

@@ -21,6 +21,7 @@ from bot.settings import Settings, read_settings
 from bot.web import WebSettings, start_web_chat
 from bot.webserver import HttpSettings, WebServer
 from bot.wiring import App, build_app
+from handlers.background import Background
 from messages.web import console_at, web_started
 
 log = logging.getLogger(__name__)
@@ -60,14 +61,28 @@ async def _serve(
     """Run each adapter on its own until a stop signal: one that fails is started again with backoff
     while the others keep serving (a wrong token still stops the process, with one line). On a stop
     the flow drains while the adapters can still send, and only then are they closed."""
-    web = WebServer.from_settings(http)
-    await web.start()
-    operations = await start_operations(app, web)
-    chat = None
-    if web_chat.wanted(platforms=feishu.configured or discord.configured):
-        chat = await start_web_chat(app, web, web_chat)
-        print(web_started(app.settings.lang, web.url + "/"), flush=True)
-    print(console_at(app.settings.lang, operations.console_url), flush=True)
+    async with contextlib.AsyncExitStack() as stack:
+        web = WebServer.from_settings(http)
+        await web.start()
+        stack.push_async_callback(web.aclose)
+        operations = await start_operations(app, web)
+        stack.push_async_callback(operations.metrics.aclose)
+        chat = None
+        if web_chat.wanted(platforms=feishu.configured or discord.configured):
+            chat = await start_web_chat(app, web, web_chat)
+            print(web_started(app.settings.lang, web.url + "/"), flush=True)
+        print(console_at(app.settings.lang, operations.console_url), flush=True)
+        await _adapters(app, feishu, discord, web, stopped, chat.work if chat else None)
+
+
+async def _adapters(
+    app: App,
+    feishu: FeishuSettings,
+    discord: DiscordSettings,
+    web: WebServer,
+    stopped: asyncio.Event,
+    web_work: Background | None,
+) -> None:
     # The HTTP server (web chat, console, metrics) serves until the stop: the wait below never ends empty.
     adapters: list[asyncio.Task[None]] = [asyncio.create_task(_forever(), name="http")]
     if feishu.configured:
@@ -82,8 +97,8 @@ async def _serve(
         failed = await or_stop(asyncio.wait(adapters, return_when=asyncio.FIRST_EXCEPTION), stopped)
         if failed is None:
             log.info("stopping")
-            if chat is not None:
-                await chat.work.drain(app.settings.shutdown_grace_s)
+            if web_work is not None:
+                await web_work.drain(app.settings.shutdown_grace_s)
             await app.flow.drain(app.settings.shutdown_grace_s)
             return
         for task in failed[0]:
@@ -95,8 +110,6 @@ async def _serve(
         for task in adapters:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-        await operations.metrics.aclose()
-        await web.aclose()
 
 
 async def supervised(

@@ -17,6 +17,7 @@ from aiohttp import web
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot import metrics as loop_lag
 from bot.console.views import balance_row, job_detail, job_row
 from bot.web.identity import Gate, token_matches
 from bot.webserver import WebServer
@@ -100,7 +101,9 @@ class Console:
                     {"provider": provider, "unit": unit, "credits": credits}
                     for (provider, unit), credits in sorted(figures.charged.items())
                 ]
-                return web.json_response({"jobs": figures.jobs_by_state, "charged": charged})
+                return web.json_response(
+                    {"jobs": figures.jobs_by_state, "charged": charged, "loop_lag_s": loop_lag.last}
+                )
         raise web.HTTPNotFound()
 
     async def act(self, request: web.Request) -> web.StreamResponse:

@@ -8,6 +8,7 @@ import json
 import logging
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -83,12 +84,20 @@ class WebChat:
         secret = browser_secret(request)
         if secret is None or not self._gate.allows(request):
             raise web.HTTPUnauthorized()
+        if not same_origin(request):
+            raise web.HTTPForbidden()  # another site's page opening our socket with the person's cookie
         session = PageSession(self._app, self._channel, user_id_of(secret), self.work)
         return await session.serve(request)
 
     def _owns(self, secret: str, name: str) -> bool:
         entries = self._channel.transcripts.entries(user_id_of(secret))
         return any(name in entry.get("files", ()) for entry in entries)
+
+
+def same_origin(request: web.Request) -> bool:
+    """A browser always sends ``Origin`` with a WebSocket: it must be this server's own."""
+    origin = request.headers.get("Origin")
+    return origin is None or urlsplit(origin).netloc == request.host
 
 
 async def _no_icon(_: web.Request) -> web.Response:

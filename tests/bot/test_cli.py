@@ -105,6 +105,14 @@ async def test_run_without_a_chat_platform_serves_the_web_chat_and_prints_its_ad
     assert process.returncode == 0 and "Traceback" not in stderr.decode()
 
 
+def test_run_on_a_public_address_without_a_web_token_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    env = {"VIDEOBOT_DATA_DIR": str(tmp_path), "VIDEOBOT_HTTP_HOST": "0.0.0.0", "VIDEOBOT_HTTP_PORT": "0"}
+    result = run_videobot(["run"], "", env)
+    assert result.returncode == 2 and result.stderr.strip().count("\n") == 0, result.stderr
+    assert "open to anyone on 0.0.0.0: set VIDEOBOT_WEB_TOKEN" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 async def test_run_with_a_refused_discord_token_is_one_line_and_exit_2(tmp_path: Path) -> None:
     import asyncio
 

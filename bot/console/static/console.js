@@ -30,6 +30,10 @@ async function figures() {
     span.appendChild(b);
     return span;
   }));
+  const lag = document.createElement("span");
+  lag.className = "figure";
+  lag.textContent = `loop lag: ${(data.loop_lag_s * 1000).toFixed(1)} ms`;
+  box.appendChild(lag);
   data.charged.forEach((c) => {
     const span = document.createElement("span");
     span.className = "figure";

@@ -90,7 +90,9 @@ async def test_retry_after_a_failure_and_cancel_a_running_job(tmp_path: Path) ->
     assert states == [JobState.CANCELLED, JobState.FAILED, JobState.FAILED]
 
 
-async def test_photos_by_the_picker_and_by_drag_and_drop_make_image_to_video_jobs(tmp_path: Path) -> None:
+async def test_photos_by_the_picker_by_drag_and_drop_and_by_paste_make_image_to_video_jobs(
+    tmp_path: Path,
+) -> None:
     picture = photo(tmp_path / "beach.png")
     async with opened(tmp_path) as (app, page):
         await page.set_input_files("#picker", picture)
@@ -108,11 +110,23 @@ async def test_photos_by_the_picker_and_by_drag_and_drop_make_image_to_video_job
             }"""
         )
         await page.locator("#photos img").wait_for()
-        await ask(page, "")  # a photo alone is a message too
+        await ask(page, "animate this")
         await page.locator(".msg.me .chip", has_text="dropped.jpg").wait_for()
+        await page.evaluate(
+            """async () => {
+                const blob = await (await fetch(document.querySelector('video').poster)).blob();
+                const data = new DataTransfer();
+                data.items.add(new File([blob], 'pasted.jpg', { type: 'image/jpeg' }));
+                const text = document.getElementById('text');
+                text.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true }));
+            }"""
+        )
+        await page.locator("#photos img").wait_for()
+        await ask(page, "animate this")
+        await page.locator(".msg.me .chip", has_text="pasted.jpg").wait_for()
         await settled(app)
         tasks = [job.request.task_type.value for job in await app.jobs.recent()]
-    assert tasks[-1] == "image_to_video" and len(tasks) >= 1
+    assert tasks == ["image_to_video"] * 3
 
 
 async def test_a_reload_mid_job_finds_it_again(tmp_path: Path) -> None:

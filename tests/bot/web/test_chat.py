@@ -115,6 +115,50 @@ async def test_a_photo_makes_an_image_to_video_job_and_bad_photos_get_a_friendly
         assert not any("Traceback" in e["text"] for e in page.entries.values())
 
 
+async def test_a_question_is_answered_by_its_button_and_a_video_followed_up(tmp_path: Path) -> None:
+    async with running_web(tmp_path, **SLOW) as (app, server), Page.opened(server.url) as page:
+        await page.say("a puppy running on a beach")  # no "video" in it: asked first
+        await page.until(lambda: page.bot("question"))
+        [question] = page.bot("question")
+        assert {b["action"] for b in question["buttons"]} == {"go", "stop"}
+        await page.click(question, "go")
+        await page.until(lambda: page.bot("link"), timeout_s=30)
+        [video] = page.bot("video")
+        await page.click(video, "vertical")
+        await page.until(lambda: len(page.bot("link")) == 2, timeout_s=30)
+        await settled(app)
+        jobs = await app.jobs.recent()
+    assert [j.state for j in jobs] == [JobState.DELIVERED, JobState.DELIVERED]
+    assert jobs[0].request.params.aspect_ratio == "9:16" and jobs[0].request.prompt == jobs[1].request.prompt
+
+
+async def test_a_photo_alone_then_words_make_one_video_of_it(tmp_path: Path) -> None:
+    async with running_web(tmp_path) as (app, server), Page.opened(server.url) as page:
+        await page.say("", [png()])
+        await page.until(lambda: len(page.bot("text")) == 2)  # the greeting, then "what shall I do with it?"
+        await page.say("make it move")
+        await page.until(lambda: page.bot("link"))
+        await settled(app)
+        [job] = await app.jobs.recent()
+    assert job.request.task_type.value == "image_to_video" and job.state is JobState.DELIVERED
+
+
+async def test_two_photos_make_a_first_and_last_frame_video(tmp_path: Path) -> None:
+    async with running_web(tmp_path) as (app, server), Page.opened(server.url) as page:
+        await page.say("from the first to the last", [png(), png((48, 64))])
+        await page.until(lambda: page.bot("link"))
+        await settled(app)
+        [job] = await app.jobs.recent()
+    assert job.request.task_type.value == "first_last_frame_to_video" and job.state is JobState.DELIVERED
+
+
+async def test_a_page_from_another_site_is_refused(tmp_path: Path) -> None:
+    async with running_web(tmp_path) as (_, server), Page.opened(server.url) as page:
+        with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+            await page.session.ws_connect(server.url + "/ws", headers={"Origin": "https://evil.example"})
+    assert refused.value.status == 403
+
+
 async def test_a_message_sent_twice_makes_one_job(tmp_path: Path) -> None:
     async with running_web(tmp_path) as (app, server), Page.opened(server.url) as page:
         message_id = await page.say("make a video of a red kite")
