@@ -30,6 +30,7 @@ check: lint typecheck test
 bench: $(STAMP)
 	$(BIN)/python bench/ledger.py
 	$(BIN)/python bench/provider_requests.py
+	$(BIN)/python bench/http_transport.py
 	$(BIN)/python bench/start.py
 	$(BIN)/python bench/dead_provider.py
 	$(BIN)/python bench/load.py 200 10 35

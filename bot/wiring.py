@@ -26,6 +26,7 @@ from providers.base import VideoProvider
 from providers.catalogue import Catalogue
 from providers.links import redirect_probe
 from providers.routing import Strategy
+from providers.types import CreditUnit
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,11 @@ class App:
     flow: GenerationFlow
     conversation: ConversationHandler
     access: AccessControl
+
+    @property
+    def offline(self) -> bool:
+        """Only the offline sandbox (or other free providers) configured: the demo, nothing is paid."""
+        return all(provider.unit is CreditUnit.FREE for provider in self.catalogue.providers)
 
     async def prepare(self) -> None:
         """Open the job ledger now (a damaged or locked file fails here, at start), prune it and read

@@ -206,10 +206,15 @@ class GenerationFlow(Watching, Asking, Cancelling, Queueing):
             return
         if job.state is JobState.AWAITING and job.ask is not None:
             return
+        announced = False  # the notice went out and is recorded with the next save (one write, not two)
         if job.state in (JobState.QUOTED, JobState.AWAITING):
             await self._notify(job)
+            announced = True
         if job.state is JobState.NOTIFIED:
-            if job.quote is None or job.quote.provider != job.provider:  # moved here by a failover
+            moved = job.quote is None or job.quote.provider != job.provider  # moved here by a failover
+            if announced and (moved or self._stop_wanted(job.id)):
+                await self._jobs.save(job)  # the notice is recorded before anything else happens
+            if moved:
                 job.quote = await provider.quote(job.request, job.offer)
                 self._price(job)  # the reservation moves with the job
                 await self._announce_failover(job)
@@ -217,7 +222,8 @@ class GenerationFlow(Watching, Asking, Cancelling, Queueing):
                 return  # called off while being announced: nothing is ordered
             job.submitted_at = utc_now()
             job.advance(JobState.SUBMITTING)
-            await self._jobs.save(job)  # from here on the task may exist: a restart reconciles
+            await self._jobs.save(job)  # the notice and, from here on, a task that may exist: reconciled
+            assert job.quote is not None  # quoted above, or just now after a failover
             try:
                 handle = await provider.submit(job.quote, job.request, key=job.id)
             except ProviderError:
@@ -273,5 +279,4 @@ class GenerationFlow(Watching, Asking, Cancelling, Queueing):
         job.started_at = self._timescale.now()
         job.status_message_id = await self._send(job, reply, permanent_errors=True)
         job.delivered.add(Step.NOTICE)
-        job.advance(JobState.NOTIFIED)
-        await self._jobs.save(job)
+        job.advance(JobState.NOTIFIED)  # saved by the caller, with the create's SUBMITTING

@@ -94,5 +94,10 @@ def needs_link(lang: Lang) -> str:
     return NEEDS_LINK(lang)
 
 
+def not_a_picture(lang: Lang) -> str:
+    """A file sent as a photo that is not a picture we take (the page checks first; this is the rest)."""
+    return PAGE["not_image"](lang)
+
+
 def console_locked(lang: Lang) -> str:
     return CONSOLE_LOCKED(lang)

@@ -18,7 +18,7 @@ from bot.wiring import App
 from handlers.inbound import ChatRef, InboundMessage
 from messages import attachment_too_large, help_text, picture_not_found, terminal_welcome
 from messages.reply import Lang, Reply, ReplyKind
-from providers.types import CreditUnit, ImageInput
+from providers.types import ImageInput
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp"})
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
@@ -115,8 +115,7 @@ async def run_chat(
     await app.resume({"cli"}, user_key=chat.user_key)  # a user who was cut off gets their videos now
     if not jsonl and stdin.isatty():
         said = lang or locale_lang() or app.settings.lang  # a person at a terminal: their system's language
-        offline = all(provider.unit is CreditUnit.FREE for provider in app.catalogue.providers)
-        welcome = terminal_welcome(said, help_text(said), offline=offline)
+        welcome = terminal_welcome(said, help_text(said), offline=app.offline)
         await channel.send(chat, Reply(kind=ReplyKind.TEXT, text=welcome))
     session = uuid.uuid4().hex[:12]  # message ids must never repeat across sessions (redelivery dedupe)
     reader = LineReader(stdin)

@@ -32,8 +32,8 @@ from handlers.background import Background
 from handlers.inbound import ChatRef, InboundMessage
 from messages import attachment_too_large, help_text, not_allowed
 from messages.reply import Lang, Reply, ReplyKind
-from messages.web import web_welcome
-from providers.types import CreditUnit, TaskType
+from messages.web import not_a_picture, web_welcome
+from providers.types import TaskType
 
 log = logging.getLogger(__name__)
 FOLLOW_UPS = frozenset({"again", "another", "vertical", "landscape"})
@@ -79,8 +79,7 @@ class PageSession:
         """The conversation so far; a person's very first page opens with the greeting."""
         if not self._channel.transcripts.entries(self._user_id):
             lang = browser_lang(hello.lang) or self._app.settings.lang
-            offline = all(provider.unit is CreditUnit.FREE for provider in self._app.catalogue.providers)
-            welcome = web_welcome(lang, help_text(lang), offline=offline)
+            welcome = web_welcome(lang, help_text(lang), offline=self._app.offline)
             await self._channel.send(
                 self._chat.model_copy(update={"lang": lang}), Reply(kind=ReplyKind.TEXT, text=welcome)
             )
@@ -91,9 +90,8 @@ class PageSession:
         try:
             images = photos_of(say)
         except BadPhoto as bad:
-            await self._tell(
-                lang, attachment_too_large(lang, MAX_PHOTO_BYTES // 2**20) if bad.too_large else ""
-            )
+            too_large = attachment_too_large(lang, MAX_PHOTO_BYTES // 2**20)
+            await self._tell(lang, too_large if bad.too_large else not_a_picture(lang))
             return
         if not say.text.strip() and not images:
             return
@@ -127,11 +125,8 @@ class PageSession:
         return self._app.access.allows(PLATFORM, who)
 
     async def _tell(self, lang: Lang, text: str) -> None:
-        if text:
-            reply = Reply(kind=ReplyKind.TEXT, text=text)
-            await self._channel.send(self._chat.model_copy(update={"lang": lang}), reply)
-        else:  # not a picture: the page's own words say so (it checks before sending)
-            log.info("a web page sent a photo that is not a picture")
+        reply = Reply(kind=ReplyKind.TEXT, text=text)
+        await self._channel.send(self._chat.model_copy(update={"lang": lang}), reply)
 
 
 async def _logged(work: Coroutine[Any, Any, None]) -> None:

@@ -57,17 +57,22 @@ async def test_a_provider_that_stops_answering_stands_in_with_its_last_list(tmp_
     await lists.aclose()
 
 
-async def _never(request: web.Request) -> web.Response:
-    await asyncio.sleep(3600)  # accepts the connection and never answers
-    return web.Response()
-
-
 @asynccontextmanager
 async def silent_server() -> AsyncIterator[str]:
+    """Accepts connections and never answers, until the test is over (then its server stops at once)."""
+    released = asyncio.Event()
+
+    async def never(request: web.Request) -> web.Response:
+        await released.wait()
+        return web.Response(status=503)
+
     app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", _never)
+    app.router.add_route("*", "/{tail:.*}", never)
     async with serve(app) as url:
-        yield url
+        try:
+            yield url
+        finally:
+            released.set()
 
 
 async def test_a_silent_provider_among_others_holds_up_no_video(tmp_path: Path) -> None:

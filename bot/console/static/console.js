@@ -92,7 +92,7 @@ function refresh() {
 }
 
 document.querySelectorAll("[data-s]").forEach((el) => { el.textContent = S[el.dataset.s]; });
-document.querySelectorAll("[data-p]").forEach((el) => { el.placeholder = S[el.dataset.p === "command" ? "command" : el.dataset.p]; });
+document.querySelectorAll("[data-p]").forEach((el) => { el.placeholder = S[el.dataset.p]; });
 const select = document.querySelector("#filters select");
 STATES.forEach((state) => { const o = document.createElement("option"); o.value = o.textContent = state; select.appendChild(o); });
 document.getElementById("filters").addEventListener("submit", (e) => { e.preventDefault(); jobs(); });

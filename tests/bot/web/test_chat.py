@@ -108,6 +108,7 @@ async def test_a_photo_makes_an_image_to_video_job_and_bad_photos_get_a_friendly
         await page.send({"type": "say", "id": "not an id", "text": "hi"})  # unreadable frames are dropped
         await page.send({"type": "dance"})
         await page.say("a cat", [{"name": "x.exe", "type": "application/x-msdownload", "data": "TVo="}])
+        await page.until(lambda: any(e["text"] == "Only pictures can be added." for e in page.bot("text")))
         await page.say("")  # nothing said: nothing answered
         await page.say("help")
         await page.until(lambda: len(page.entries) > before + 1)
