@@ -19,6 +19,7 @@ import resource
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -112,12 +113,15 @@ async def phase_one(
     total = rate * seconds
     await warm_up(app, channel)
     lags.clear()
-    cpu_before = time.process_time()
+    cpu_before, threads_before = time.process_time(), thread_cpu()
     sent, _handling = await send_messages(app, rate, seconds, users)
     deadline = time.monotonic() + 60
     while len(channel.notices) < total + 1 and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
     cpu_ms = (time.process_time() - cpu_before) * 1000 / total
+    threads = {
+        name: (cpu - threads_before.get(name, 0.0)) * 1000 / total for name, cpu in thread_cpu().items()
+    }
     waits = [(channel.notices[u] - t) * 1000 for u, t in sent.items() if u in channel.notices]
     print(f"phase 1: {rate} msg/s for {seconds} s from {users or total} users (real IMA client, fake IMA):")
     print(
@@ -125,6 +129,23 @@ async def phase_one(
         f"p99 {p(waits, 99):.0f} ms; CPU {cpu_ms:.1f} ms per message; "
         f"loop lag p99 {p([lag * 1000 for lag in lags], 99):.0f} ms"
     )
+    shares = ", ".join(f"{name} {ms:.1f} ms" for name, ms in sorted(threads.items(), key=lambda t: -t[1]))
+    print(f"  CPU per message by thread: {shares}")
+
+
+def thread_cpu() -> dict[str, float]:
+    """CPU seconds so far of each live thread, by kind: the event loop, the ledger's worker, the rest."""
+    found: dict[str, float] = {}
+    for thread in threading.enumerate():
+        if thread.ident is None:
+            continue
+        try:
+            seconds = time.clock_gettime(time.pthread_getcpuclockid(thread.ident))
+        except (OSError, ProcessLookupError):
+            continue
+        kind = "event loop" if thread is threading.main_thread() else thread.name.split("_")[0].split("-")[0]
+        found[kind] = found.get(kind, 0.0) + seconds
+    return found
 
 
 async def phase_two(app: App, channel: TimedChannel, lags: list[float], hold: int) -> None:

@@ -23,6 +23,8 @@ def _serve(name: str, timings: Timings | None, pipe: multiprocessing.connection.
         async with providers(name) as (fakes, env):
             if timings is not None:
                 fakes[name].timings = timings
+            if hasattr(fakes[name], "balance"):
+                fakes[name].balance = 10**12  # the load is measured, not an account running dry
             pipe.send(env)
             await asyncio.get_running_loop().run_in_executor(None, pipe.recv)  # until told to stop
 

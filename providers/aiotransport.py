@@ -10,11 +10,14 @@ is most of the event loop. This transport maps each side faithfully:
 - aiohttp's errors become httpx's: a refused or unreachable host ``ConnectError``, a connect that
   took too long ``ConnectTimeout``, a read ``ReadTimeout``, a dropped connection
   ``RemoteProtocolError``, a broken body ``ReadError``, anything else ``NetworkError``;
-- the body is handed to httpx undecoded (httpx decodes ``Content-Encoding`` itself) and streamed.
+- the body is handed to httpx undecoded (httpx decodes ``Content-Encoding`` itself) and streamed;
+- ``HTTP_PROXY`` / ``HTTPS_PROXY`` / ``NO_PROXY`` are honoured as httpx does, read once (aiohttp's own
+  ``trust_env`` would read them and ``~/.netrc`` on a worker thread for every request).
 """
 
 from __future__ import annotations
 
+import urllib.request
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -31,6 +34,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._max_connections = max_connections
         self._keepalive_s = keepalive_s
         self._session: aiohttp.ClientSession | None = None
+        self._proxies = Proxies()
 
     def _open(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
@@ -57,6 +61,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 data=body or None,
                 timeout=timeout,
                 allow_redirects=False,
+                proxy=self._proxies.for_url(request.url),
                 skip_auto_headers=("User-Agent", "Accept-Encoding", "Content-Type"),
             )
         except aiohttp.ClientError as exc:  # aiohttp's timeouts are among them, and say which
@@ -75,6 +80,41 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+
+class Proxies:
+    """The environment's proxies, read once; which one (if any) a URL goes through."""
+
+    def __init__(self, environ: dict[str, str] | None = None) -> None:
+        found = urllib.request.getproxies_environment() if environ is None else _lowered(environ)
+        self._by_scheme = {scheme: url for scheme, url in found.items() if scheme in ("http", "https", "all")}
+        self._no_proxy = found.get("no", "")
+        self._bypass: dict[str, bool] = {}
+
+    def for_url(self, url: httpx.URL) -> str | None:
+        proxy = self._by_scheme.get(url.scheme) or self._by_scheme.get("all")
+        if proxy is None:
+            return None
+        host = url.host
+        if host not in self._bypass:
+            self._bypass[host] = _bypassed(host, self._no_proxy)
+        return None if self._bypass[host] else proxy
+
+
+def _lowered(environ: dict[str, str]) -> dict[str, str]:
+    return {
+        name.lower().removesuffix("_proxy"): value
+        for name, value in environ.items()
+        if name.lower().endswith("_proxy") and value
+    }
+
+
+def _bypassed(host: str, no_proxy: str) -> bool:
+    """``NO_PROXY`` as curl and httpx read it: ``*``, or hosts and domain suffixes, comma-separated."""
+    for entry in (item.strip().lower().lstrip(".") for item in no_proxy.split(",")):
+        if entry == "*" or (entry and (host == entry or host.endswith("." + entry))):
+            return True
+    return False
 
 
 class _Body(httpx.AsyncByteStream):

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from aiohttp import web
 
-from providers.aiotransport import AiohttpTransport
+from providers.aiotransport import AiohttpTransport, Proxies
 from providers.http import BoundedClient
 from tests.fakes.server import serve
 
@@ -102,3 +102,26 @@ async def test_bounded_clients_send_through_aiohttp_unless_given_a_transport() -
     async with serve(app()) as url, BoundedClient(base_url=url, max_in_flight=2) as client:
         assert isinstance(client._transport, AiohttpTransport)
         assert (await client.get("/echo")).status_code == 200
+
+
+def test_proxies_come_from_the_environment_and_no_proxy_is_honoured() -> None:
+    proxies = Proxies({"HTTPS_PROXY": "http://proxy:3128", "no_proxy": "internal.example, .corp"})
+    assert proxies.for_url(httpx.URL("https://api.imastudio.com/x")) == "http://proxy:3128"
+    assert proxies.for_url(httpx.URL("https://internal.example/x")) is None
+    assert proxies.for_url(httpx.URL("https://a.b.corp/x")) is None
+    assert proxies.for_url(httpx.URL("http://api.imastudio.com/x")) is None  # no HTTP_PROXY set
+    assert Proxies({"ALL_PROXY": "http://p:1", "NO_PROXY": "*"}).for_url(httpx.URL("http://x/")) is None
+
+
+async def test_a_request_goes_through_the_proxy_the_environment_names() -> None:
+    async def proxy(request: web.Request) -> web.Response:
+        return web.json_response({"via": "proxy", "target": str(request.url)})
+
+    proxy_app = web.Application()
+    proxy_app.router.add_route("*", "/{tail:.*}", proxy)
+    async with serve(proxy_app) as proxy_url:
+        transport = AiohttpTransport()
+        transport._proxies = Proxies({"HTTP_PROXY": proxy_url})
+        async with httpx.AsyncClient(transport=transport) as client:
+            answer = await client.get("http://videos.example/tasks/1")
+    assert answer.json() == {"via": "proxy", "target": "http://videos.example/tasks/1"}
