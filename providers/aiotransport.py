@@ -44,7 +44,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 auto_decompress=False,
-                trust_env=True,
+                trust_env=False,  # proxies come from Proxies below
                 cookie_jar=aiohttp.DummyCookieJar(),
             )
         return self._session
