@@ -153,6 +153,15 @@ async def test_two_photos_make_a_first_and_last_frame_video(tmp_path: Path) -> N
     assert job.request.task_type.value == "first_last_frame_to_video" and job.state is JobState.DELIVERED
 
 
+async def test_a_photo_as_a_reference_makes_a_reference_video(tmp_path: Path) -> None:
+    async with running_web(tmp_path) as (app, server), Page.opened(server.url) as page:
+        await page.say("a dancer on a stage in the style of this", [png()])
+        await page.until(lambda: page.bot("link"))
+        await settled(app)
+        [job] = await app.jobs.recent()
+    assert job.request.task_type.value == "reference_image_to_video" and job.state is JobState.DELIVERED
+
+
 async def test_a_page_from_another_site_is_refused(tmp_path: Path) -> None:
     async with running_web(tmp_path) as (_, server), Page.opened(server.url) as page:
         with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
