@@ -66,10 +66,11 @@ def bot_entry(reply: Reply, lang: Lang, links: MediaLinks, message_id: str) -> E
     return entry
 
 
-def own_entry(text: str, images: tuple[ImageInput, ...], lang: Lang) -> Entry:
-    """The person's own message as the page shows it again: words and the photos' names."""
+def own_entry(message_id: str, text: str, images: tuple[ImageInput, ...], lang: Lang) -> Entry:
+    """The person's own message as the page shows it again: words and the photos' names (under the
+    page's own id for it, so a message sent again is shown once)."""
     return {
-        "id": new_message_id(),
+        "id": message_id,
         "from": "me",
         "text": text,
         "lang": lang,

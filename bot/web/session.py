@@ -95,7 +95,7 @@ class PageSession:
             return
         if not say.text.strip() and not images:
             return
-        await self._channel.show(self._user_id, own_entry(say.text, images, lang))
+        await self._channel.show(self._user_id, own_entry(say.id, say.text, images, lang))
         if not self._allowed():
             await self._tell(lang, not_allowed(lang))
             return

@@ -175,6 +175,9 @@ async def test_a_message_sent_twice_makes_one_job(tmp_path: Path) -> None:
         await page.say("make a video of a red kite", message_id=message_id)  # resent after a reconnect
         await page.until(lambda: page.bot("link"))
         assert len(await app.jobs.recent()) == 1
+        assert [e["text"] for e in page.entries.values() if e["from"] == "me"] == [
+            "make a video of a red kite"
+        ]
 
 
 async def test_a_reload_and_a_restart_show_the_conversation_where_it_is(tmp_path: Path) -> None:
