@@ -144,22 +144,22 @@ async def test_a_photo_alone_then_words_make_one_video_of_it(tmp_path: Path) -> 
     assert job.request.task_type.value == "image_to_video" and job.state is JobState.DELIVERED
 
 
-async def test_two_photos_make_a_first_and_last_frame_video(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("words", "photos", "task"),
+    [
+        ("from the first to the last", 2, "first_last_frame_to_video"),
+        ("a dancer on a stage in the style of this", 1, "reference_image_to_video"),
+    ],
+)
+async def test_the_photos_and_words_choose_the_kind_of_video(
+    tmp_path: Path, words: str, photos: int, task: str
+) -> None:
     async with running_web(tmp_path) as (app, server), Page.opened(server.url) as page:
-        await page.say("from the first to the last", [png(), png((48, 64))])
+        await page.say(words, [png((64 + n, 48)) for n in range(photos)])
         await page.until(lambda: page.bot("link"))
         await settled(app)
         [job] = await app.jobs.recent()
-    assert job.request.task_type.value == "first_last_frame_to_video" and job.state is JobState.DELIVERED
-
-
-async def test_a_photo_as_a_reference_makes_a_reference_video(tmp_path: Path) -> None:
-    async with running_web(tmp_path) as (app, server), Page.opened(server.url) as page:
-        await page.say("a dancer on a stage in the style of this", [png()])
-        await page.until(lambda: page.bot("link"))
-        await settled(app)
-        [job] = await app.jobs.recent()
-    assert job.request.task_type.value == "reference_image_to_video" and job.state is JobState.DELIVERED
+    assert job.request.task_type.value == task and job.state is JobState.DELIVERED
 
 
 async def test_a_page_from_another_site_is_refused(tmp_path: Path) -> None:
