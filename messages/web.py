@@ -3,7 +3,7 @@ printed at start. The page receives every label from here (nothing is written in
 
 from __future__ import annotations
 
-from messages.platform import OFFLINE_DEMO
+from messages.platform import OFFLINE_DEMO, attachment_too_large
 from messages.reply import Lang
 from messages.text import Text
 
@@ -22,7 +22,6 @@ PAGE: dict[str, Text] = {
     "photo": Text("图片", "Photo"),
     "connecting": Text("正在连接…", "Connecting…"),
     "offline": Text("连接断开了,正在重新连接…", "Connection lost, reconnecting…"),
-    "too_large": Text("这张图片太大了(最大 {mb} MB)。", "That photo is too large (at most {mb} MB)."),
     "not_image": Text("只能添加图片文件。", "Only pictures can be added."),
     "open": Text("打开视频", "Open the video"),
 }
@@ -49,6 +48,7 @@ CONSOLE: dict[str, Text] = {
     "key": Text("用户或会话", "User or chat"),
     "refresh": Text("刷新", "Refresh"),
     "none": Text("没有任务。", "No jobs."),
+    "loop_lag": Text("事件循环延迟", "Event loop lag"),
 }
 
 WELCOME = Text(
@@ -68,9 +68,11 @@ CONSOLE_LOCKED = Text("运维台需要访问令牌。", "The console needs its a
 CANCELLED_BY_OPERATOR = Text("已由管理员取消。", "Cancelled by an operator.")
 
 
-def page_strings(lang: Lang) -> dict[str, str]:
-    """The web chat page's labels in ``lang``."""
-    return {name: text(lang) for name, text in PAGE.items()}
+def page_strings(lang: Lang, *, max_photo_mb: int) -> dict[str, str]:
+    """The web chat page's labels in ``lang`` (with the answer to a photo over ``max_photo_mb``)."""
+    return {name: text(lang) for name, text in PAGE.items()} | {
+        "too_large": attachment_too_large(lang, max_photo_mb)
+    }
 
 
 def console_strings(lang: Lang) -> dict[str, str]:

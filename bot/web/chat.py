@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from bot.web.channel import PLATFORM, WebChannel
+from bot.web.frames import MAX_PHOTO_BYTES, MAX_PHOTOS
 from bot.web.identity import Gate, browser_secret, new_secret, set_identity, user_id_of
 from bot.web.render import MEDIA_PREFIX
 from bot.web.session import PageSession
@@ -50,9 +51,13 @@ class WebChat:
         if not self._gate.allows(request):
             return web.Response(status=401, text=needs_link(lang), content_type="text/plain")
         template = (STATIC / "index.html").read_text("utf-8")
-        strings = {"zh": page_strings("zh"), "en": page_strings("en")}
-        body = template.replace("{{title}}", html.escape(strings[lang]["title"])).replace(
-            "{{strings}}", json.dumps(strings, ensure_ascii=False).replace("</", "<\\/")
+        mb = MAX_PHOTO_BYTES // 2**20
+        strings = {"zh": page_strings("zh", max_photo_mb=mb), "en": page_strings("en", max_photo_mb=mb)}
+        limits = {"max_photo_bytes": MAX_PHOTO_BYTES, "max_photos": MAX_PHOTOS}
+        body = (
+            template.replace("{{title}}", html.escape(strings[lang]["title"]))
+            .replace("{{strings}}", json.dumps(strings, ensure_ascii=False).replace("</", "<\\/"))
+            .replace("{{limits}}", json.dumps(limits))
         )
         response = web.Response(text=body, content_type="text/html", headers=_NO_CACHE | _PAGE_POLICY)
         if browser_secret(request) is None:

@@ -32,7 +32,7 @@ async function figures() {
   }));
   const lag = document.createElement("span");
   lag.className = "figure";
-  lag.textContent = `loop lag: ${(data.loop_lag_s * 1000).toFixed(1)} ms`;
+  lag.textContent = `${S.loop_lag}: ${(data.loop_lag_s * 1000).toFixed(1)} ms`;
   box.appendChild(lag);
   data.charged.forEach((c) => {
     const span = document.createElement("span");

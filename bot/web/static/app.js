@@ -5,8 +5,7 @@
 const ALL_STRINGS = JSON.parse(document.getElementById("strings").textContent);
 const LANG = (navigator.language || "").toLowerCase().startsWith("zh") ? "zh" : "en";
 const S = ALL_STRINGS[LANG];
-const MAX_PHOTO_BYTES = 20 * 1024 * 1024;
-const MAX_PHOTOS = 4;
+const LIMITS = JSON.parse(document.getElementById("limits").textContent);  // bot/web/frames.py
 
 const log = document.getElementById("log");
 const text = document.getElementById("text");
@@ -213,8 +212,8 @@ function addFiles(files) {
   warn("");
   Array.from(files).forEach((file) => {
     if (!file.type.startsWith("image/")) return warn(S.not_image);
-    if (file.size > MAX_PHOTO_BYTES) return warn(S.too_large.replace("{mb}", MAX_PHOTO_BYTES >> 20));
-    if (photos.length >= MAX_PHOTOS) return;
+    if (file.size > LIMITS.max_photo_bytes) return warn(S.too_large);
+    if (photos.length >= LIMITS.max_photos) return;
     const reader = new FileReader();
     reader.onload = () => {
       const data = String(reader.result).split(",", 2)[1];

@@ -146,3 +146,15 @@ async def test_a_reload_mid_job_finds_it_again(tmp_path: Path) -> None:
         await settled(app)
         [job] = await app.jobs.recent()
     assert job.state is JobState.DELIVERED
+
+
+async def test_the_page_says_why_a_file_is_not_added(tmp_path: Path) -> None:
+    huge, text = tmp_path / "huge.png", tmp_path / "notes.txt"
+    huge.write_bytes(b"\x89PNG" + bytes(21 * 1024 * 1024))
+    text.write_text("not a picture")
+    async with opened(tmp_path) as (app, page):
+        await page.set_input_files("#picker", huge)
+        await page.locator("#note", has_text="at most 20 MB").wait_for()
+        await page.set_input_files("#picker", text)
+        await page.locator("#note", has_text="Only pictures can be added.").wait_for()
+        assert await page.locator("#photos img").count() == 0 and await app.jobs.recent() == []
