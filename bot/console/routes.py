@@ -7,8 +7,6 @@ Admin actions are the spending guard's own commands (``/admin ...``), audited as
 
 from __future__ import annotations
 
-import html
-import json
 import logging
 from importlib import resources
 from typing import Any
@@ -20,6 +18,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot import metrics as loop_lag
 from bot.console.views import balance_row, job_detail, job_row
 from bot.web.identity import Gate, token_matches
+from bot.webpages import filled_page, static_file
 from bot.webserver import WebServer
 from bot.wiring import App
 from handlers.admin.commands import BadCommand, parse_admin
@@ -63,25 +62,17 @@ class Console:
         lang = self._app.settings.lang
         if not self._gate.allows(request):
             return web.Response(status=401, text=console_locked(lang))
-        template = (STATIC / "console.html").read_text("utf-8")
-        strings = json.dumps(console_strings(lang), ensure_ascii=False).replace("</", "<\\/")
-        states = json.dumps([state.value for state in JobState])
-        body = (
-            template.replace("{{strings}}", strings)
-            .replace("{{states}}", states)
-            .replace("{{title}}", html.escape(console_strings(lang)["title"]))
+        strings = console_strings(lang)
+        states = [state.value for state in JobState]
+        body = filled_page(
+            STATIC, "console.html", title=strings["title"], data={"strings": strings, "states": states}
         )
         response = web.Response(text=body, content_type="text/html", headers=_HEADERS)
         self._gate.remember(request, response)
         return response
 
     async def static(self, request: web.Request) -> web.StreamResponse:
-        name = request.path.removeprefix(f"{PREFIX}/static/")
-        types = {".js": "text/javascript", ".css": "text/css"}
-        suffix = name[name.rfind(".") :] if "." in name else ""
-        if "/" in name or suffix not in types or not (STATIC / name).is_file():
-            raise web.HTTPNotFound()
-        return web.Response(text=(STATIC / name).read_text("utf-8"), content_type=types[suffix])
+        return static_file(STATIC, request.path.removeprefix(f"{PREFIX}/static/"))
 
     # -- the API ------------------------------------------------------------------------------------
 

@@ -35,10 +35,6 @@ class WebChannel:
         if not self._pages[user_id]:
             del self._pages[user_id]
 
-    @property
-    def open_pages(self) -> int:
-        return sum(len(pages) for pages in self._pages.values())
-
     async def send(self, chat: ChatRef, reply: Reply, *, replace: str | None = None) -> str | None:
         user_id = chat.user_id
         edits = replace is not None and self.transcripts.find(user_id, replace) is not None

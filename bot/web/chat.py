@@ -3,11 +3,8 @@ videos it plays (``/media/``), on our shared :class:`bot.webserver.WebServer`.""
 
 from __future__ import annotations
 
-import html
-import json
 import logging
 from importlib import resources
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -17,6 +14,7 @@ from bot.web.frames import MAX_PHOTO_BYTES, MAX_PHOTOS
 from bot.web.identity import Gate, browser_secret, new_secret, set_identity, user_id_of
 from bot.web.render import MEDIA_PREFIX
 from bot.web.session import PageSession
+from bot.webpages import filled_page, static_file
 from bot.webserver import WebServer
 from bot.wiring import App
 from handlers.background import Background
@@ -25,7 +23,6 @@ from messages.web import needs_link, page_strings
 
 log = logging.getLogger(__name__)
 STATIC = resources.files("bot.web") / "static"
-STATIC_TYPES = {".js": "text/javascript", ".css": "text/css"}
 
 
 class WebChat:
@@ -50,14 +47,11 @@ class WebChat:
         lang: Lang = "zh" if request.headers.get("Accept-Language", "").lower().startswith("zh") else "en"
         if not self._gate.allows(request):
             return web.Response(status=401, text=needs_link(lang), content_type="text/plain")
-        template = (STATIC / "index.html").read_text("utf-8")
         mb = MAX_PHOTO_BYTES // 2**20
         strings = {"zh": page_strings("zh", max_photo_mb=mb), "en": page_strings("en", max_photo_mb=mb)}
         limits = {"max_photo_bytes": MAX_PHOTO_BYTES, "max_photos": MAX_PHOTOS}
-        body = (
-            template.replace("{{title}}", html.escape(strings[lang]["title"]))
-            .replace("{{strings}}", json.dumps(strings, ensure_ascii=False).replace("</", "<\\/"))
-            .replace("{{limits}}", json.dumps(limits))
+        body = filled_page(
+            STATIC, "index.html", title=strings[lang]["title"], data={"strings": strings, "limits": limits}
         )
         response = web.Response(text=body, content_type="text/html", headers=_NO_CACHE | _PAGE_POLICY)
         if browser_secret(request) is None:
@@ -66,13 +60,7 @@ class WebChat:
         return response
 
     async def static(self, request: web.Request) -> web.StreamResponse:
-        name = request.path.removeprefix("/static/")
-        suffix = Path(name).suffix
-        if "/" in name or suffix not in STATIC_TYPES or not (STATIC / name).is_file():
-            raise web.HTTPNotFound()
-        return web.Response(
-            text=(STATIC / name).read_text("utf-8"), content_type=STATIC_TYPES[suffix], headers=_NO_CACHE
-        )
+        return static_file(STATIC, request.path.removeprefix("/static/"), _NO_CACHE)
 
     async def media(self, request: web.Request) -> web.StreamResponse:
         """A video or cover of ours, only for the person it was made for (it is in their transcript)."""

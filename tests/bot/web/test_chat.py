@@ -221,3 +221,13 @@ async def test_listening_beyond_this_machine_needs_a_token(tmp_path: Path) -> No
     with pytest.raises(AdapterError, match="VIDEOBOT_WEB_TOKEN"):
         async with running_web(tmp_path, host="0.0.0.0"):
             pass
+
+
+async def test_only_the_pages_own_scripts_and_styles_are_served(tmp_path: Path) -> None:
+    async with running_web(tmp_path) as (_, server), Page.opened(server.url) as page:
+        assert (await page.get("/static/app.js"))[0] == 200 and (await page.get("/static/style.css"))[
+            0
+        ] == 200
+        for path in ("/static/index.html", "/static/../chat.py", "/static/nope.js", "/media/../jobs.sqlite3"):
+            assert (await page.get(path))[0] == 404, path
+        assert (await page.get("/console/static/console.js"))[0] == 200
