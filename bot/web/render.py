@@ -36,32 +36,39 @@ class MediaLinks:
             return MEDIA_PREFIX + path.name
         return url if self._sources.web(url) else None
 
-    def in_text(self, text: str) -> str:
-        """A local file's link inside words (the sandbox's step 3.2) becomes its page link."""
-        return _FILE_URL.sub(lambda found: self.page_url(found.group(0)) or "", text)
+    def in_text(self, text: str) -> tuple[str, list[str]]:
+        """A local file's link inside words (the sandbox's step 3.2) becomes its page link; with the
+        names of the files so linked (never names the words merely mention)."""
+        names: list[str] = []
+
+        def link(found: re.Match[str]) -> str:
+            url = self.page_url(found.group(0)) or ""
+            if url.startswith(MEDIA_PREFIX):
+                names.append(url.removeprefix(MEDIA_PREFIX))
+            return url
+
+        return _FILE_URL.sub(link, text), names
 
 
 def bot_entry(reply: Reply, lang: Lang, links: MediaLinks, message_id: str) -> Entry:
     """What the page shows for ``reply`` (``files``: the media names this person may load)."""
     video, poster = links.page_url(reply.video_url), links.page_url(reply.cover_url)
+    text, linked = links.in_text(reply.text)
     files = [
         url.removeprefix(MEDIA_PREFIX) for url in (video, poster) if url and url.startswith(MEDIA_PREFIX)
-    ]
-    files += [
-        name.removeprefix(MEDIA_PREFIX) for name in re.findall(r"/media/\S+", links.in_text(reply.text))
     ]
     entry: Entry = {
         "id": message_id,
         "from": "bot",
         "kind": reply.kind.value,
-        "text": links.in_text(reply.text),
+        "text": text,
         "lang": lang,
         "job": reply.job_id,
         "percent": reply.percent,
         "video": video,
         "poster": poster,
         "buttons": [_button(button.model_dump(exclude_none=True), links) for button in reply.buttons],
-        "files": sorted(set(files)),
+        "files": sorted({*files, *linked}),
     }
     return entry
 

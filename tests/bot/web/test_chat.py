@@ -231,3 +231,16 @@ async def test_only_the_pages_own_scripts_and_styles_are_served(tmp_path: Path) 
         for path in ("/static/index.html", "/static/../chat.py", "/static/nope.js", "/media/../jobs.sqlite3"):
             assert (await page.get(path))[0] == 404, path
         assert (await page.get("/console/static/console.js"))[0] == 200
+
+
+async def test_naming_another_persons_video_in_words_does_not_open_it(tmp_path: Path) -> None:
+    async with running_web(tmp_path) as (_, server), Page.opened(server.url) as owner:
+        await owner.say("make a video of a red kite")
+        await owner.until(lambda: owner.bot("link"))
+        video = owner.bot("video")[0]["video"]
+        async with Page.opened(server.url) as other:
+            await other.say(f"make a video of {video} please")
+            await other.until(lambda: other.bot("link"))
+            assert any(video in e["text"] for e in other.bot())  # the words are echoed back
+            assert (await other.get(video))[0] == 404
+            assert (await owner.get(video))[0] == 200
