@@ -15,6 +15,8 @@ from PIL import Image
 from yarl import URL
 
 from bot.lifecycle import AdapterError
+from bot.web.identity import ID_COOKIE, user_id_of
+from handlers.inbound import ChatRef
 from handlers.jobs import JobState
 from tests.bot.web.support import Page, running_web, settled
 
@@ -244,3 +246,14 @@ async def test_naming_another_persons_video_in_words_does_not_open_it(tmp_path: 
             assert any(video in e["text"] for e in other.bot())  # the words are echoed back
             assert (await other.get(video))[0] == 404
             assert (await owner.get(video))[0] == 200
+
+
+async def test_a_blocked_person_is_told_kindly_and_nothing_runs(tmp_path: Path) -> None:
+    async with running_web(tmp_path) as (app, server), Page.opened(server.url) as page:
+        secret = next(cookie.value for cookie in page.session.cookie_jar if cookie.key == ID_COOKIE)
+        operator = ChatRef(platform="cli", chat_id="operator", user_id="root", lang="en")
+        await app.conversation.operate(operator, f"/admin block web:{user_id_of(secret)}")
+        await app.refresh_access()
+        await page.say("make a video of a red kite")
+        await page.until(lambda: any("isn't switched on for you" in e["text"] for e in page.bot()))
+        assert await app.jobs.recent() == []
