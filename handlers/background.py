@@ -12,16 +12,23 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
+from handlers.jobs import JobLeased
+
 log = logging.getLogger(__name__)
 
 Tick = Callable[[str], Awaitable[None]]
 
 
 class Background:
-    """A set of running work that a stop can wait for."""
+    """A set of running work that a stop can wait for.
 
-    def __init__(self) -> None:
+    Work that finds its job held by another instance (:class:`~handlers.jobs.JobLeased`, a shared
+    ledger) ends quietly and ``let_go`` forgets the job here: its holder carries it on.
+    """
+
+    def __init__(self, let_go: Callable[[str], None] = lambda job_id: None) -> None:
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._let_go = let_go
         self.stopping = False
 
     def spawn(self, work: Coroutine[Any, Any, None], name: str) -> None:
@@ -29,7 +36,7 @@ class Background:
         if self.stopping:
             work.close()
             return
-        task = asyncio.create_task(work, name=name)
+        task = asyncio.create_task(self._owned(work), name=name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -43,12 +50,19 @@ class Background:
             if current is not None:
                 self._tasks.add(current)
             try:
-                await tick(job_id)
+                await self._owned(tick(job_id))
             finally:
                 if current is not None:
                     self._tasks.discard(current)
 
         return run
+
+    async def _owned(self, work: Awaitable[None]) -> None:
+        try:
+            await work
+        except JobLeased as exc:
+            log.info("%s: let go here", exc)
+            self._let_go(exc.job_id)
 
     async def drain(self, grace_s: float) -> None:
         """Stop taking work; wait ``grace_s`` real seconds for what runs, then cancel the rest."""

@@ -41,6 +41,7 @@ from handlers.intent import (
     parse,
 )
 from handlers.jobcontrol import JobControlDesk
+from handlers.jobs import JobLeased
 from handlers.overview import OverviewDesk
 from handlers.preferences import PreferenceDesk
 from handlers.services import Services, lang_of, prefs_user
@@ -51,6 +52,7 @@ from messages import (
     help_text,
     image_received,
     internal_error,
+    job_busy,
     message_too_long,
     model_not_found,
     no_model_available,
@@ -376,6 +378,9 @@ class ConversationHandler:
         except ProviderError as exc:  # e.g. no provider could list its models
             log.warning("provider unavailable for %s: %s", chat.user_key, exc.kind.value)
             await self._s.say(chat, error_reason(lang, exc.kind))
+        except JobLeased as exc:  # another instance works that job just now: nothing was changed
+            log.info("%s: %s", chat.user_key, exc)
+            await self._s.say(chat, job_busy(lang))
         except Exception:
             log.exception("could not answer %s", chat.user_key)
             await self._s.say(chat, internal_error(lang))

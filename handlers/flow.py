@@ -22,7 +22,7 @@ from handlers.cancelling import Cancelling
 from handlers.channel import ChatUnreachable
 from handlers.cheaper import cheaper_option
 from handlers.creating import CreateAttempts
-from handlers.jobs import Admission, Ask, Job, JobState, Step
+from handlers.jobs import Admission, Ask, Job, JobLeased, JobState, Step
 from handlers.queueing import Queueing
 from handlers.reconciling import CannotTell, reconcile
 from handlers.timing import utc_now
@@ -71,7 +71,8 @@ class GenerationFlow(Watching, Asking, Cancelling, Queueing):
         return admission
 
     async def resume(self, *, platforms: Collection[str], user_key: str | None = None) -> int:
-        """Pick up every unfinished job of ``platforms`` after a restart; returns how many.
+        """Pick up every unfinished job of ``platforms`` after a restart, or (a shared ledger) those whose
+        instance stopped; returns how many.
 
         Polling resumes (progress counts from the job's original start), a video that finished while we
         were down is delivered, steps already shown are not shown again, and a job stopped while the
@@ -79,9 +80,7 @@ class GenerationFlow(Watching, Asking, Cancelling, Queueing):
         """
         resumed = 0
         queues: set[str] = set()
-        for job in await self._jobs.active(user_key):
-            if job.chat.platform not in platforms:
-                continue
+        for job in await self._jobs.take_over(platforms, user_key):
             resumed += 1
             self._resumed.add(job.id)
             if job.state is JobState.QUEUED:
@@ -113,6 +112,8 @@ class GenerationFlow(Watching, Asking, Cancelling, Queueing):
     async def _start_safely(self, job: Job, refused: ProviderError | None = None) -> None:
         try:
             await self.start(job, refused=refused)
+        except JobLeased:
+            raise  # another instance works it: let go here (handlers.background), never fail it
         except Exception:
             log.exception("job %s: unexpected error while starting", job.id)
             await self._end_unexpectedly(job.id)

@@ -58,12 +58,20 @@ class JobDesk:
         self._scheduler = scheduler
         self._timescale = timescale
         self._locks: dict[str, asyncio.Lock] = {}
-        self._background = Background()
+        self._background = Background(let_go=self._let_go)
         self._backoff = PollBackoff(timescale)
         self._attempts: dict[str, CreateAttempts] = {}  # per job until it ends: refusals come by poll too
         self._stopping: dict[str, asyncio.Event] = {}  # jobs being cancelled (handlers.cancelling)
         self._resumed: set[str] = set()  # jobs picked up after a restart, until they end
         self._user_locks: dict[str, asyncio.Lock] = {}  # a user's queue (handlers.queueing)
+
+    def _let_go(self, job_id: str) -> None:
+        """Forget a job another instance now holds (a shared ledger): its timers, tries and lock."""
+        self._scheduler.forget(job_id)
+        self._backoff.clear(job_id)
+        self._attempts.pop(job_id, None)
+        self._resumed.discard(job_id)
+        self._locks.pop(job_id, None)
 
     def _price(self, job: Job) -> None:
         if job.quote is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -100,6 +101,15 @@ class InvalidTransition(Exception):
 
 class DuplicateJob(Exception):
     """A second job for one inbound message: a redelivery got past the inbound claim."""
+
+
+class JobLeased(Exception):
+    """Another live instance works this job (its lease, :meth:`JobStore.take_over`): nothing was
+    written. The instance that raised it lets the job go; its owner carries it on."""
+
+    def __init__(self, job_id: str) -> None:
+        super().__init__(f"{job_id} is worked by another instance")
+        self.job_id = job_id
 
 
 class Step(StrEnum):
@@ -257,12 +267,19 @@ class Milestones:
 
 
 class JobStore(Protocol):
-    """Where jobs live: durably, in :mod:`handlers.ledger` (SQLite).
+    """Where jobs live: durably, in :mod:`handlers.ledger` (SQLite, or PostgreSQL for several instances).
 
     Each save also moves the job's spend row (:attr:`Job.spend`, ``Job.cost``) in the same transaction.
     ``add`` and ``save`` write the whole record (``add`` raises :class:`DuplicateJob` when another job
     already has its inbound key) and append a history event when the state or a milestone changed.
+
+    With a ``shared`` store several instances work one ledger: each unfinished job is leased to the
+    instance that last wrote it, renewed by :meth:`renew_leases`; a write to a job another live
+    instance holds raises :class:`JobLeased`, and a job whose holder stopped renewing is picked up by
+    :meth:`take_over`. A store that is not shared belongs to one process: it has no leases.
     """
+
+    shared: bool
 
     async def add(self, job: Job) -> None: ...
 
@@ -347,4 +364,17 @@ class JobStore(Protocol):
         """Jobs by state and credits charged by provider (for ``/metrics`` and the console)."""
         ...
 
-    async def close(self) -> None: ...
+    async def take_over(self, platforms: Collection[str], user_key: str | None = None) -> list[Job]:
+        """Unfinished jobs of ``platforms`` that no live instance holds, oldest first, now held here.
+
+        Not shared: every unfinished job of ``platforms`` (this process is the only one).
+        """
+        ...
+
+    async def renew_leases(self) -> int:
+        """Extend this instance's hold on its unfinished jobs; returns how many (0 when not shared)."""
+        ...
+
+    async def close(self) -> None:
+        """Close the store; a shared one first lets go of this instance's jobs for others to take."""
+        ...

@@ -30,6 +30,7 @@ from messages.format import (
 from messages.notes import (
     delivery_fallback,
     internal_error,
+    job_busy,
     message_too_long,
     model_not_for_task,
     need_prompt,
@@ -96,6 +97,7 @@ __all__ = [
     "image_link_refused",
     "image_received",
     "internal_error",
+    "job_busy",
     "late_delivery_note",
     "message_too_long",
     "minutes",

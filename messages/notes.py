@@ -46,6 +46,10 @@ INTERNAL_ERROR = Text(
     "抱歉,我这边出了点问题,请稍后再试 🙏",
     "Sorry, something went wrong on my side, please try again in a moment 🙏",
 )
+JOB_BUSY = Text(
+    "这个视频正在处理中,请稍等几秒再试一次 🙏",
+    "That video is busy right now; please try again in a few seconds 🙏",
+)
 MESSAGE_TOO_LONG = Text(
     "这条消息太长了,我最多能读 {max_chars} 个字。精简一下再发给我吧 🙏",
     "That message is too long for me: I read up to {max_chars} characters. Please shorten it and send it "
@@ -105,6 +109,11 @@ def ok_no_retry(lang: Lang) -> str:
 def internal_error(lang: Lang) -> str:
     """Our own bug: friendly, without any detail."""
     return INTERNAL_ERROR(lang)
+
+
+def job_busy(lang: Lang) -> str:
+    """A click on a video that another of our processes is working on just now."""
+    return JOB_BUSY(lang)
 
 
 def delivery_fallback(lang: Lang) -> str:

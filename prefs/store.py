@@ -30,8 +30,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import ValidationError
-
+from prefs.base import valid_preferences
 from prefs.errors import PreferenceStoreError
 from prefs.files import (
     CorruptDocumentError,
@@ -72,7 +71,7 @@ class PreferenceStore:
     async def all_for(self, user: str) -> dict[TaskType, Preference]:
         """Every valid preference of ``user``, as the file has them now (plus changes being written)."""
         document = await self._current()
-        return self._valid_preferences(document.get(user))
+        return valid_preferences(document.get(user), f"file {self.path.name}")
 
     async def set(self, user: str, task_type: TaskType, pref: Preference) -> None:
         """Remember ``pref`` as the user's model for ``task_type`` (replacing any previous one)."""
@@ -202,20 +201,3 @@ class PreferenceStore:
                 moved.name,
             )
             return {}
-
-    def _valid_preferences(self, entries: object) -> dict[TaskType, Preference]:
-        if not isinstance(entries, dict):
-            if entries is not None:
-                log.warning("preferences file %s: skipped a user entry that is not an object", self.path.name)
-            return {}
-        found: dict[TaskType, Preference] = {}
-        for key, value in entries.items():
-            try:
-                task_type = TaskType(key)
-            except ValueError:
-                continue  # a task type we do not know: ignored here, kept in the file
-            try:
-                found[task_type] = Preference.model_validate(value)
-            except ValidationError:
-                log.warning("preferences file %s: skipped an invalid %s entry", self.path.name, task_type)
-        return found

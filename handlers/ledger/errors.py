@@ -7,9 +7,10 @@ from pathlib import Path
 
 
 class LedgerError(Exception):
-    """The job ledger cannot be used: damaged, locked, too new, unwritable. The file is left as it was."""
+    """The job ledger cannot be used: damaged, locked, too new, unwritable, unreachable. Nothing in it
+    is changed. ``path`` is the SQLite file, or the PostgreSQL database's address without its password."""
 
-    def __init__(self, path: Path, reason: str) -> None:
+    def __init__(self, path: Path | str, reason: str) -> None:
         super().__init__(f"job ledger {path} {reason}")
         self.path = path
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
@@ -39,11 +39,10 @@ class SqliteJobStore:
     each unfinished job it saved is also kept here (text, never photo bytes): the polls and progress
     ticks of thousands of running jobs read it without a trip to the worker thread.
 
-    A server database implements the same interface with the same tables (``record`` as JSONB) and an
-    async driver pool instead of the thread: ``save`` is ``INSERT ... ON CONFLICT (id) DO UPDATE`` after
-    ``SELECT ... FOR UPDATE`` of the old milestones; the UNIQUE ``inbound_key`` keeps one job per message
-    across instances; ``claim_inbound`` is ``INSERT ... ON CONFLICT (key) DO NOTHING RETURNING key``.
+    Several instances on one ledger need the PostgreSQL store (:mod:`handlers.ledger.postgres`).
     """
+
+    shared = False  # one process per data directory (bot.lifecycle): no leases
 
     def __init__(self, path: Path, *, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> None:
         self.path = path
@@ -117,6 +116,12 @@ class SqliteJobStore:
 
     async def active(self, user_key: str | None = None) -> list[Job]:
         return await self._run(lambda conn: queries.active_jobs(conn, user_key))
+
+    async def take_over(self, platforms: Collection[str], user_key: str | None = None) -> list[Job]:
+        return [job for job in await self.active(user_key) if job.chat.platform in platforms]
+
+    async def renew_leases(self) -> int:
+        return 0
 
     async def latest(self, user_key: str) -> Job | None:
         return await self._run(lambda conn: queries.latest_job(conn, user_key))

@@ -1,4 +1,4 @@
-"""The JobStore contract, held by the SQLite ledger (a server database will run the same suite)."""
+"""The JobStore contract, held by the SQLite ledger and by the PostgreSQL one (a real server)."""
 
 from __future__ import annotations
 
@@ -9,17 +9,16 @@ from pathlib import Path
 import pytest
 
 from handlers.jobs import DuplicateJob, JobState, JobStore, Step
-from handlers.ledger import SqliteJobStore
 from tests.handlers.ledger.factory import EPOCH, FAILURE, SUCCESS, make_job, walk
+from tests.handlers.ledger.stores import opened_store
 
 S = JobState
 
 
-@pytest.fixture(params=["sqlite"])
+@pytest.fixture(params=["sqlite", "postgres"])
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[JobStore]:
-    opened: JobStore = await SqliteJobStore.open(tmp_path / "jobs.db")
-    yield opened
-    await opened.close()
+    async with opened_store(request, tmp_path) as opened:
+        yield opened
 
 
 async def test_add_then_get_returns_an_equal_copy(store: JobStore) -> None:

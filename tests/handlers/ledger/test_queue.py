@@ -10,21 +10,18 @@ from pathlib import Path
 import pytest
 
 from handlers.budgets import SpendState
-from handlers.jobs import JobState
-from handlers.ledger import SqliteJobStore
+from handlers.jobs import JobState, JobStore
 from tests.handlers.ledger.factory import make_job, quote_for
+from tests.handlers.ledger.stores import opened_store
 
 
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqliteJobStore]:
-    ledger = SqliteJobStore(tmp_path / "jobs.sqlite3")
-    try:
-        yield ledger
-    finally:
-        await ledger.close()
+@pytest.fixture(params=["sqlite", "postgres"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[JobStore]:
+    async with opened_store(request, tmp_path) as opened:
+        yield opened
 
 
-async def test_over_the_limit_jobs_are_queued_in_order_up_to_the_cap(store: SqliteJobStore) -> None:
+async def test_over_the_limit_jobs_are_queued_in_order_up_to_the_cap(store: JobStore) -> None:
     jobs = [make_job(number) for number in range(1, 5)]
     admissions = [await store.admit(job, max_working=1, max_queued=2) for job in jobs]
     assert [(a.admitted, a.position) for a in admissions] == [
@@ -44,7 +41,7 @@ async def test_over_the_limit_jobs_are_queued_in_order_up_to_the_cap(store: Sqli
     assert await store.get(jobs[3].id) is None
 
 
-async def test_promotion_takes_the_oldest_queued_job_once_a_place_is_free(store: SqliteJobStore) -> None:
+async def test_promotion_takes_the_oldest_queued_job_once_a_place_is_free(store: JobStore) -> None:
     first, second, third = (make_job(number) for number in range(1, 4))
     second.quote = quote_for(second)
     for job in (first, second, third):

@@ -12,23 +12,23 @@ import pytest
 from handlers.budgets import Budget, Charge, Limits, Period, Scope, SpendState
 from handlers.controls import AuditEntry, Control
 from handlers.inbound import ChatRef
-from handlers.jobs import Job, JobState
+from handlers.jobs import Job, JobState, JobStore
 from handlers.ledger import SqliteJobStore
 from handlers.ledger.schema import SCHEMA
 from handlers.timing import utc_now
 from providers.errors import ErrorKind
 from providers.types import TaskHandle
 from tests.handlers.ledger.factory import EPOCH, make_job, quote_for
+from tests.handlers.ledger.stores import opened_store
 
 BUDGET = Budget(Limits(user_day=100_000, user_month=None, chat_day=150_000, chat_month=None, job=80_000))
 GROUP = ChatRef(platform="feishu", chat_id="oc_team", user_id="ou_a", space="oc_team")
 
 
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqliteJobStore]:
-    opened = await SqliteJobStore.open(tmp_path / "jobs.db")
-    yield opened
-    await opened.close()
+@pytest.fixture(params=["sqlite", "postgres"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[JobStore]:
+    async with opened_store(request, tmp_path) as opened:
+        yield opened
 
 
 def job_of(number: int, cost: int, *, user: str = "ou_a", chat: ChatRef = GROUP) -> Job:
@@ -44,11 +44,11 @@ def charge_of(job: Job, budget: Budget = BUDGET) -> Charge:
     )
 
 
-async def spent(store: SqliteJobStore, scope: Scope, key: str) -> int:
+async def spent(store: JobStore, scope: Scope, key: str) -> int:
     return (await store.usage(scope, key, BUDGET, EPOCH + timedelta(hours=1))).day
 
 
-async def test_admission_reserves_the_cost_in_the_same_transaction(store: SqliteJobStore) -> None:
+async def test_admission_reserves_the_cost_in_the_same_transaction(store: JobStore) -> None:
     job = job_of(1, 60_000)
     assert (await store.admit(job, max_working=5, charge=charge_of(job))).admitted
     assert job.spend is SpendState.RESERVED
@@ -56,7 +56,7 @@ async def test_admission_reserves_the_cost_in_the_same_transaction(store: Sqlite
     assert await spent(store, Scope.CHAT, "feishu:oc_team") == 60_000
 
 
-async def test_over_budget_records_nothing(store: SqliteJobStore) -> None:
+async def test_over_budget_records_nothing(store: JobStore) -> None:
     first, second = job_of(1, 60_000), job_of(2, 50_000)
     assert (await store.admit(first, max_working=5, charge=charge_of(first))).admitted
     admission = await store.admit(second, max_working=5, charge=charge_of(second))
@@ -67,7 +67,7 @@ async def test_over_budget_records_nothing(store: SqliteJobStore) -> None:
     assert await spent(store, Scope.USER, "feishu:ou_a") == 60_000
 
 
-async def test_two_people_share_the_chat_budget(store: SqliteJobStore) -> None:
+async def test_two_people_share_the_chat_budget(store: JobStore) -> None:
     alice, bob, alice_again = job_of(1, 70_000), job_of(2, 70_000, user="ou_b"), job_of(3, 20_000)
     assert (await store.admit(alice, max_working=5, charge=charge_of(alice))).admitted
     assert (await store.admit(bob, max_working=5, charge=charge_of(bob))).admitted
@@ -76,13 +76,13 @@ async def test_two_people_share_the_chat_budget(store: SqliteJobStore) -> None:
     assert refused.over_budget.left == 10_000
 
 
-async def test_the_per_job_maximum(store: SqliteJobStore) -> None:
+async def test_the_per_job_maximum(store: JobStore) -> None:
     job = job_of(1, 90_000)
     refused = await store.admit(job, max_working=5, charge=charge_of(job))
     assert refused.over_budget is not None and refused.over_budget.period is Period.JOB
 
 
-async def test_charged_once_the_task_exists_and_kept_when_it_fails(store: SqliteJobStore) -> None:
+async def test_charged_once_the_task_exists_and_kept_when_it_fails(store: JobStore) -> None:
     job = job_of(1, 60_000)
     await store.admit(job, max_working=5, charge=charge_of(job))
     job.quote = quote_for(job)
@@ -97,7 +97,7 @@ async def test_charged_once_the_task_exists_and_kept_when_it_fails(store: Sqlite
 
 
 @pytest.mark.parametrize("end", [JobState.FAILED, JobState.UNREACHABLE])
-async def test_released_when_no_task_was_created(store: SqliteJobStore, end: JobState) -> None:
+async def test_released_when_no_task_was_created(store: JobStore, end: JobState) -> None:
     job = job_of(1, 60_000)
     await store.admit(job, max_working=5, charge=charge_of(job))
     job.advance(JobState.QUOTED)
@@ -110,7 +110,7 @@ async def test_released_when_no_task_was_created(store: SqliteJobStore, end: Job
     assert (await store.admit(second, max_working=5, charge=charge_of(second))).admitted
 
 
-async def test_an_uncertain_create_stays_reserved(store: SqliteJobStore) -> None:
+async def test_an_uncertain_create_stays_reserved(store: JobStore) -> None:
     job = job_of(1, 60_000)
     await store.admit(job, max_working=5, charge=charge_of(job))
     for state in (JobState.QUOTED, JobState.NOTIFIED, JobState.SUBMITTING, JobState.UNCERTAIN):
@@ -120,7 +120,7 @@ async def test_an_uncertain_create_stays_reserved(store: SqliteJobStore) -> None
     assert await spent(store, Scope.USER, "feishu:ou_a") == 60_000
 
 
-async def test_a_failover_moves_the_reservation(store: SqliteJobStore) -> None:
+async def test_a_failover_moves_the_reservation(store: JobStore) -> None:
     job = job_of(1, 60_000)
     await store.admit(job, max_working=5, charge=charge_of(job))
     job.cost = 45_000  # quoted again at the next provider
@@ -128,7 +128,7 @@ async def test_a_failover_moves_the_reservation(store: SqliteJobStore) -> None:
     assert await spent(store, Scope.USER, "feishu:ou_a") == 45_000
 
 
-async def test_a_limit_override_and_its_reset_are_audited(store: SqliteJobStore) -> None:
+async def test_a_limit_override_and_its_reset_are_audited(store: JobStore) -> None:
     entry = AuditEntry(at=EPOCH, actor="feishu:ou_admin", action="budget", target="user:feishu:ou_a")
     await store.set_limit(Scope.USER, "feishu:ou_a", Period.DAY, 500_000, entry)
     usage = await store.usage(Scope.USER, "feishu:ou_a", BUDGET, EPOCH)
@@ -142,7 +142,7 @@ async def test_a_limit_override_and_its_reset_are_audited(store: SqliteJobStore)
     assert [e.action for e in await store.audit_log()] == ["reset", "budget"]
 
 
-async def test_controls_are_set_and_removed_with_audit(store: SqliteJobStore) -> None:
+async def test_controls_are_set_and_removed_with_audit(store: JobStore) -> None:
     entry = AuditEntry(at=EPOCH, actor="cli:root", action="block", target="feishu:ou_a")
     await store.set_control(Control.BLOCKED, "feishu:ou_a", "yes", entry)
     await store.set_control(Control.GATE, "feishu:dms", "off", entry.model_copy(update={"action": "gate"}))
@@ -157,7 +157,7 @@ async def test_controls_are_set_and_removed_with_audit(store: SqliteJobStore) ->
     assert len(await store.audit_log(limit=2)) == 2
 
 
-async def test_spend_outlives_a_pruned_job(store: SqliteJobStore) -> None:
+async def test_spend_outlives_a_pruned_job(store: JobStore) -> None:
     now = utc_now()
     job = job_of(1, 60_000)
     job.created_at = now

@@ -1,0 +1,101 @@
+"""One PostgreSQL database for a process: its connection pool, opened and upgraded on first use.
+
+The job store and the preference store share it. Opening it brings the schema up to date
+(:func:`handlers.ledger.postgres.schema.upgrade`); every failure to reach or use it surfaces as
+:class:`~handlers.ledger.errors.LedgerError` naming the database without its password.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import psycopg
+from psycopg import AsyncConnection
+from psycopg.conninfo import conninfo_to_dict
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
+
+from handlers.ledger.errors import LedgerError
+from handlers.ledger.postgres.schema import SchemaTooNew, upgrade
+
+Conn = AsyncConnection[Any]
+DEFAULT_POOL_SIZE = 10
+CONNECT_TIMEOUT_S = 10.0
+
+
+def redacted(url: str) -> str:
+    """The database's address for messages and logs: never its password."""
+    try:
+        parts = conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "postgresql://(an address that cannot be read)"
+    host, port, name = parts.get("host", "localhost"), parts.get("port", "5432"), parts.get("dbname", "")
+    return f"postgresql://{host}:{port}/{name}"
+
+
+async def _in_utc(conn: Conn) -> None:
+    await conn.execute("SET TIME ZONE 'UTC'")
+
+
+class Database:
+    """A pool of autocommit connections in UTC (each call opens its own transaction when it writes)."""
+
+    def __init__(self, url: str, *, pool_size: int = DEFAULT_POOL_SIZE) -> None:
+        self.where = redacted(url)
+        self._pool: AsyncConnectionPool[Conn] = AsyncConnectionPool(
+            url,
+            min_size=1,
+            max_size=pool_size,
+            kwargs={"autocommit": True, "connect_timeout": int(CONNECT_TIMEOUT_S)},
+            configure=_in_utc,
+            check=AsyncConnectionPool.check_connection,
+            open=False,
+            name="videobot",
+        )
+        self._opening = asyncio.Lock()
+        self._ready = False
+        self._closed = False
+
+    async def open(self) -> None:
+        """Connect and upgrade the schema, once; an unreachable or too new database raises here."""
+        async with self._opening:
+            if self._ready:
+                return
+            if self._closed:
+                raise LedgerError(self.where, "is closed")
+            try:
+                await self._pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)
+                async with self._pool.connection() as conn:
+                    await upgrade(conn)
+            except PoolTimeout:
+                await self._pool.close()
+                raise LedgerError(
+                    self.where, f"cannot be reached (no connection in {CONNECT_TIMEOUT_S:g} s)"
+                ) from None
+            except SchemaTooNew as exc:
+                await self._pool.close()
+                raise LedgerError(self.where, str(exc)) from None
+            except psycopg.Error as exc:
+                await self._pool.close()
+                raise LedgerError(self.where, f"cannot be used: {type(exc).__name__}") from exc
+            self._ready = True
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[Conn]:
+        """A connection from the pool (opening the database first if need be)."""
+        if not self._ready:
+            await self.open()
+        try:
+            async with self._pool.connection() as conn:
+                yield conn
+        except PoolTimeout as exc:
+            raise LedgerError(self.where, "cannot be reached (every connection is busy or down)") from exc
+        except psycopg.Error as exc:
+            raise LedgerError(self.where, f"failed: {type(exc).__name__}: {exc}".strip()) from exc
+
+    async def close(self) -> None:
+        self._closed = True
+        self._ready = False
+        await self._pool.close()
