@@ -88,6 +88,11 @@ class Settings(BaseSettings):
         default="WARNING", validation_alias="VIDEOBOT_LOG_LEVEL"
     )
     log_format: Literal["text", "json"] = Field(default="text", validation_alias="VIDEOBOT_LOG_FORMAT")
+    # Several instances share one ledger in PostgreSQL (unset: the SQLite file and the JSON preferences).
+    database_url: SecretStr | None = Field(default=None, validation_alias="VIDEOBOT_DATABASE_URL")
+    database_pool_size: int = Field(default=10, ge=1, le=200, validation_alias="VIDEOBOT_DATABASE_POOL_SIZE")
+    # Real seconds an instance holds its jobs without renewing; a dead instance's jobs move on after it.
+    lease_s: float = Field(default=30.0, ge=3, le=600, validation_alias="VIDEOBOT_LEASE_S")
 
     @field_validator(
         "ima_api_key", "mediaio_api_key", "aivideomaker_api_key", "aims_api_key", "mythiq_api_key"
@@ -140,6 +145,15 @@ class Settings(BaseSettings):
                 "VIDEOBOT_IMAGE_HOST=ima needs IMA_API_KEY (IMA's upload service hosts the images)"
             )
         return self
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if not value.get_secret_value().strip().startswith(("postgresql://", "postgres://")):
+            raise ValueError("must start with postgresql:// (e.g. postgresql://videobot:secret@db/videobot)")
+        return SecretStr(value.get_secret_value().strip())
 
     @field_validator("prefs_path", mode="before")
     @classmethod

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import httpx
 
 from bot.providers import build_providers
 from bot.settings import Settings
+from bot.stores import build_stores
 from handlers.access import AccessControl
 from handlers.channel import Outbox
 from handlers.conversation import ConversationHandler
 from handlers.flow import GenerationFlow
 from handlers.image_links import Resolver, system_resolver
 from handlers.jobs import JobStore
-from handlers.ledger import SqliteJobStore
 from handlers.scheduling import JobScheduler
 from handlers.services import Services
 from handlers.timing import TimeScale
-from prefs import PreferenceStore
+from prefs.base import Preferences
 from providers.base import VideoProvider
 from providers.catalogue import Catalogue
 from providers.links import redirect_probe
@@ -45,12 +45,13 @@ class App:
     providers: list[VideoProvider]
     catalogue: Catalogue
     jobs: JobStore
-    prefs: PreferenceStore
+    prefs: Preferences
     outbox: Outbox
     scheduler: JobScheduler
     flow: GenerationFlow
     conversation: ConversationHandler
     access: AccessControl
+    serving: set[tuple[frozenset[str], str | None]] = field(default_factory=set)  # what resume was asked
 
     @property
     def offline(self) -> bool:
@@ -82,10 +83,25 @@ class App:
         self.scheduler.start()
         self.scheduler.every("prune", PRUNE_EVERY_S, self.prune)
         self.scheduler.every("access", ACCESS_REFRESH_S, self.refresh_access)
+        if self.jobs.shared:  # several instances: hold our jobs, take those of an instance that died
+            every_s = self.settings.lease_s / 3
+            self.scheduler.every("leases", every_s, self.renew_leases)
+            self.scheduler.every("take-over", every_s, self.take_over)
 
     async def resume(self, platforms: Collection[str], user_key: str | None = None) -> int:
-        """Pick up unfinished jobs of the platforms whose adapters are running."""
+        """Pick up unfinished jobs of the platforms whose adapters are running (with a shared ledger,
+        again every few seconds: the jobs of an instance that stopped)."""
+        self.serving.add((frozenset(platforms), user_key))
         return await self.flow.resume(platforms=platforms, user_key=user_key)
+
+    async def renew_leases(self) -> None:
+        await self.jobs.renew_leases()
+
+    async def take_over(self) -> None:
+        for platforms, user_key in list(self.serving):
+            taken = await self.flow.resume(platforms=platforms, user_key=user_key)
+            if taken:
+                log.info("took over %d jobs of an instance that stopped", taken)
 
     async def aclose(self) -> None:
         """Drain the flow (creates in flight get the grace period), then close clients and the ledger."""
@@ -106,8 +122,9 @@ def build_app(
     timescale = TimeScale(settings.time_scale)
     providers = build_providers(settings, transport)
     catalogue = Catalogue(providers, strategy=Strategy(settings.routing), pin=settings.pinned_provider)
-    jobs = jobs or SqliteJobStore(settings.ledger_path)
-    prefs = PreferenceStore(settings.preferences_file)
+    stores = build_stores(settings)
+    jobs = jobs or stores.jobs
+    prefs = stores.prefs
     outbox = Outbox()
     access = AccessControl(settings.admin_keys)
     scheduler = JobScheduler(timescale)

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from handlers.intent import ModelMention, Policy
 from messages.reply import Selection
-from prefs import PreferenceStore, PreferenceStoreError
+from prefs import PreferenceStoreError
+from prefs.base import Preferences
 from providers.catalogue import Catalogue, CatalogueEntry
 from providers.specs import DEFAULTS, ModelSpec
 from providers.types import TaskType
@@ -44,7 +45,7 @@ def mention_name(catalogue: Catalogue, mention: ModelMention) -> str:
 
 async def choose_model(
     catalogue: Catalogue,
-    prefs: PreferenceStore,
+    prefs: Preferences,
     user: str,
     task_type: TaskType,
     *,
@@ -96,7 +97,7 @@ async def choose_model(
 
 
 async def likely_spec(
-    catalogue: Catalogue, prefs: PreferenceStore, user: str, task_type: TaskType, model_key: str | None
+    catalogue: Catalogue, prefs: Preferences, user: str, task_type: TaskType, model_key: str | None
 ) -> ModelSpec:
     """The model a request will most likely run on, from what is known at once (no model list is
     asked for): the model named, else the user's remembered one, else seed 001's default. For checks

@@ -23,7 +23,7 @@ from handlers.scheduling import JobScheduler
 from handlers.suggesting import suggest
 from handlers.timing import TimeScale
 from messages.reply import Reply
-from prefs import PreferenceStore
+from prefs.base import Preferences
 from providers.base import VideoProvider
 from providers.catalogue import Catalogue
 from providers.errors import ErrorKind, ProviderError
@@ -41,7 +41,7 @@ class JobDesk:
         catalogue: Catalogue,
         providers: Mapping[str, VideoProvider],
         jobs: JobStore,
-        prefs: PreferenceStore,
+        prefs: Preferences,
         outbox: Outbox,
         scheduler: JobScheduler,
         timescale: TimeScale,

@@ -7,7 +7,8 @@ from datetime import datetime
 
 from handlers.inbound import ChatRef
 from handlers.timing import utc_now
-from prefs import Preference, PreferenceStore, PreferenceStoreError, user_key
+from prefs import Preference, PreferenceStoreError, user_key
+from prefs.base import Preferences
 from providers.types import TaskType
 
 log = logging.getLogger(__name__)
@@ -19,7 +20,7 @@ def prefs_user(chat: ChatRef) -> str:
 
 
 async def remember_model(
-    prefs: PreferenceStore,
+    prefs: Preferences,
     chat: ChatRef,
     task_type: TaskType,
     *,

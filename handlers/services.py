@@ -16,7 +16,7 @@ from handlers.jobs import JobStore
 from handlers.remembering import prefs_user, remember_model
 from handlers.timing import TimeScale
 from messages.reply import Lang, Reply, ReplyKind
-from prefs import PreferenceStore
+from prefs.base import Preferences
 from providers.catalogue import Catalogue, CatalogueEntry
 from providers.links import Probe
 
@@ -28,7 +28,7 @@ class Services:
     catalogue: Catalogue
     flow: GenerationFlow
     jobs: JobStore
-    prefs: PreferenceStore
+    prefs: Preferences
     outbox: Outbox
     max_jobs_per_user: int = 2
     max_queued_per_user: int = 0  # requests over the limit wait in line, up to this many (handlers.queueing)

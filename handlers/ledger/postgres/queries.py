@@ -38,7 +38,8 @@ _UPSERT_JOB = """
                       lease_until, record)
     VALUES (%(id)s, %(inbound_key)s, %(user_key)s, %(state)s, %(created_at)s::timestamptz,
             %(updated_at)s::timestamptz, %(finished_at)s::timestamptz, %(owner)s,
-            now() + make_interval(secs => %(lease_s)s), %(record)s::jsonb)
+            CASE WHEN %(owner)s::text IS NULL THEN NULL ELSE now() + make_interval(secs => %(lease_s)s) END,
+            %(record)s::jsonb)
     ON CONFLICT (id) DO UPDATE SET
         state = excluded.state, updated_at = excluded.updated_at, finished_at = excluded.finished_at,
         owner = excluded.owner, lease_until = excluded.lease_until, record = excluded.record"""
@@ -142,7 +143,7 @@ async def write(conn: Conn, row: JobRow, milestones: Milestones, lease: Lease) -
         "created_at": row.created_at,
         "updated_at": row.updated_at,
         "finished_at": row.finished_at,
-        "owner": lease.owner,
+        "owner": None if row.state == JobState.QUEUED.value else lease.owner,  # any instance may promote it
         "lease_s": lease.seconds,
         "record": row.record,
     }

@@ -11,7 +11,9 @@ claim and the one-job-per-message rule are constraints.
 :meth:`take_over` of another instance (``SELECT ... FOR UPDATE SKIP LOCKED``) claims them, to resume
 them exactly as a restart would. A write to a job another live instance holds changes nothing and
 raises :class:`~handlers.jobs.JobLeased`: two instances never both work one job, so a create is
-never sent twice. A clean stop (:meth:`close`) lets go of its jobs at once.
+never sent twice. A clean stop (:meth:`close`) lets go of its jobs at once. A queued job is held by
+no one: whichever instance frees a place of its user promotes it, and every :meth:`take_over` hands
+the queued jobs back, so each instance tries again to start them (under the user's advisory lock).
 """
 
 from __future__ import annotations
@@ -138,11 +140,15 @@ class PostgresJobStore:
                       AND record->'chat'->>'platform' = ANY(%(platforms)s)
                       {"AND user_key = %(user)s" if user_key is not None else ""}
                     FOR UPDATE SKIP LOCKED)
-                UPDATE jobs SET owner = %(me)s, lease_until = now() + make_interval(secs => %(lease_s)s)
+                UPDATE jobs SET
+                    owner = CASE WHEN jobs.state = %(queued)s THEN NULL ELSE %(me)s END,
+                    lease_until = CASE WHEN jobs.state = %(queued)s THEN NULL
+                                       ELSE now() + make_interval(secs => %(lease_s)s) END
                 FROM free WHERE jobs.id = free.id
                 RETURNING jobs.created_at, jobs.seq, jobs.record::text""",
                 {
                     "final": FINAL,
+                    "queued": JobState.QUEUED.value,
                     "me": self._lease.owner,
                     "platforms": list(platforms),
                     "user": user_key,
