@@ -1,5 +1,6 @@
-"""The ``videobot`` command: ``run``, ``chat``, ``jobs``, ``credits``, and the admin's ``usage``,
-``budget``, ``admin`` and ``audit``. Setup problems: one line, exit 2."""
+"""The ``videobot`` command: ``run``, ``chat``, ``jobs``, ``credits``, the admin's ``usage``,
+``budget``, ``admin`` and ``audit``, and the database's ``db``, ``migrate-sqlite`` and ``prefs``.
+Setup problems: one line, exit 2."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot import logs
+from bot.database import db_status, db_upgrade, migrate_sqlite, prefs_transfer
 from bot.lifecycle import AdapterError, DataDirBusy, hold_data_dir, stop_signals
 from bot.operator import list_jobs, run_admin, show_credits, show_job
 from bot.settings import Settings, SettingsError, load_settings
@@ -56,6 +59,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     admin.add_argument("words", nargs="+", metavar="WORDS")
     commands.add_parser("audit", help="the admins' recent actions (who, when, what)")
+    db = commands.add_parser("db", help="the PostgreSQL database (VIDEOBOT_DATABASE_URL): status, upgrade")
+    db.add_argument("db_command", choices=("status", "upgrade"))
+    migrate = commands.add_parser(
+        "migrate-sqlite", help="copy the SQLite ledger (jobs, history, usage, budgets, audit) into PostgreSQL"
+    )
+    migrate.add_argument("--from", dest="source", type=Path, help="the ledger file (default: the data dir's)")
+    prefs = commands.add_parser("prefs", help="PostgreSQL preferences to or from the seed's JSON file")
+    prefs.add_argument("prefs_command", choices=("export", "import"))
+    prefs.add_argument("file", type=Path)
     return parser
 
 
@@ -123,6 +135,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in ("usage", "budget", "admin", "audit"):
             words = {"admin": [], "audit": ["log"]}.get(args.command, [args.command])
             return asyncio.run(run_admin(settings, sys.stdout, [*words, *getattr(args, "words", [])]))
+        if args.command == "db":
+            work = db_status if args.db_command == "status" else db_upgrade
+            return asyncio.run(work(settings, sys.stdout, sys.stderr))
+        if args.command == "migrate-sqlite":
+            return asyncio.run(migrate_sqlite(settings, args.source, sys.stdout, sys.stderr))
+        if args.command == "prefs":
+            return asyncio.run(
+                prefs_transfer(settings, args.prefs_command, args.file, sys.stdout, sys.stderr)
+            )
         if args.command == "chat":
             return asyncio.run(_chat(settings, args.user, args.lang, args.jsonl))
         from bot.runner import run_bot

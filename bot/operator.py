@@ -9,11 +9,11 @@ from typing import TextIO
 
 from bot.providers import build_providers
 from bot.settings import Settings
+from bot.stores import build_stores
 from bot.wiring import build_app
 from handlers.admin.commands import BadCommand, parse_admin
 from handlers.inbound import ChatRef
 from handlers.jobs import Job, JobState, JobStore
-from handlers.ledger import SqliteJobStore
 from handlers.timing import utc_now
 from messages import operator as text
 from messages.admin import admin_help
@@ -24,7 +24,7 @@ from providers.types import CreditUnit
 async def list_jobs(
     settings: Settings, out: TextIO, *, state: JobState | None, user: str | None, limit: int = 50
 ) -> int:
-    store = await SqliteJobStore.open(settings.ledger_path)
+    store = build_stores(settings).jobs
     try:
         jobs = await store.recent(state=state, user_key=user, limit=limit)
     finally:
@@ -58,7 +58,7 @@ async def list_jobs(
 
 
 async def show_job(settings: Settings, out: TextIO, job_id: str) -> int:
-    store: JobStore = await SqliteJobStore.open(settings.ledger_path)
+    store: JobStore = build_stores(settings).jobs
     try:
         job = await store.get(job_id)
         events = await store.history(job_id) if job else []

@@ -156,7 +156,7 @@ def _notes(lang: Lang) -> Iterator[tuple[str, str]]:
     yield "message_too_long", m.message_too_long(lang, 4000)
     simple: tuple[Callable[[Lang], str], ...] = (
         m.still_working, m.need_prompt, m.nothing_to_retry, m.ok_no_retry,
-        m.internal_error, m.delivery_fallback,
+        m.internal_error, m.job_busy, m.delivery_fallback,
     )  # fmt: skip
     for function in simple:
         yield function.__name__, function(lang)

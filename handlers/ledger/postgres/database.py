@@ -55,20 +55,25 @@ class Database:
             name="videobot",
         )
         self._opening = asyncio.Lock()
-        self._ready = False
+        self._pool_open = False
+        self._ready = False  # open and upgraded
         self._closed = False
 
-    async def open(self) -> None:
-        """Connect and upgrade the schema, once; an unreachable or too new database raises here."""
+    async def open(self, *, upgrading: bool = True) -> None:
+        """Connect and (unless told not to) upgrade the schema, once; an unreachable or too new database
+        raises here."""
         async with self._opening:
-            if self._ready:
+            if self._ready or (self._pool_open and not upgrading):
                 return
             if self._closed:
                 raise LedgerError(self.where, "is closed")
             try:
-                await self._pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)
-                async with self._pool.connection() as conn:
-                    await upgrade(conn)
+                if not self._pool_open:
+                    await self._pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)
+                    self._pool_open = True
+                if upgrading:
+                    async with self._pool.connection() as conn:
+                        await upgrade(conn)
             except PoolTimeout:
                 await self._pool.close()
                 raise LedgerError(
@@ -80,13 +85,14 @@ class Database:
             except psycopg.Error as exc:
                 await self._pool.close()
                 raise LedgerError(self.where, f"cannot be used: {type(exc).__name__}") from exc
-            self._ready = True
+            self._ready = upgrading
 
     @asynccontextmanager
-    async def connection(self) -> AsyncIterator[Conn]:
-        """A connection from the pool (opening the database first if need be)."""
+    async def connection(self, *, upgrading: bool = True) -> AsyncIterator[Conn]:
+        """A connection from the pool (opening the database first if need be; ``upgrading=False``: as
+        it is, for ``videobot db status`` and ``db upgrade``)."""
         if not self._ready:
-            await self.open()
+            await self.open(upgrading=upgrading)
         try:
             async with self._pool.connection() as conn:
                 yield conn
