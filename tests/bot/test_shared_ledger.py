@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 from handlers.jobs import JobState
 from messages.reply import ReplyKind
@@ -40,7 +41,7 @@ async def test_a_video_end_to_end_on_the_shared_ledger(tmp_path: Path, postgres_
 async def test_a_second_instance_finishes_the_jobs_of_one_that_stopped(
     tmp_path: Path, postgres_url: str
 ) -> None:
-    shared = {
+    shared: dict[str, Any] = {
         "VIDEOBOT_DATABASE_URL": postgres_url,
         "VIDEOBOT_MAX_JOBS_PER_USER": 5,
         "VIDEOBOT_TIME_SCALE": 0.05,  # the take-over waits real seconds: the jobs' deadlines are far

@@ -44,6 +44,7 @@ class Database:
 
     def __init__(self, url: str, *, pool_size: int = DEFAULT_POOL_SIZE) -> None:
         self.where = redacted(url)
+        self._url = url
         self._pool: AsyncConnectionPool[Conn] = AsyncConnectionPool(
             url,
             min_size=1,
@@ -69,6 +70,7 @@ class Database:
                 raise LedgerError(self.where, "is closed")
             try:
                 if not self._pool_open:
+                    await self._probe()
                     await self._pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)
                     self._pool_open = True
                 if upgrading:
@@ -86,6 +88,16 @@ class Database:
                 await self._pool.close()
                 raise LedgerError(self.where, f"cannot be used: {type(exc).__name__}") from exc
             self._ready = upgrading
+
+    async def _probe(self) -> None:
+        """One connection first: a refused one, a wrong password or a missing database is said at once
+        (the pool would only retry until its timeout)."""
+        try:
+            conn = await AsyncConnection.connect(self._url, connect_timeout=int(CONNECT_TIMEOUT_S))
+        except psycopg.OperationalError as exc:
+            reason = " ".join(str(exc).split()) or type(exc).__name__
+            raise LedgerError(self.where, f"cannot be reached: {reason}") from None
+        await conn.close()
 
     @asynccontextmanager
     async def connection(self, *, upgrading: bool = True) -> AsyncIterator[Conn]:

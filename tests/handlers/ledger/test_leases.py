@@ -31,8 +31,8 @@ async def pair(postgres_url: str) -> AsyncIterator[tuple[PostgresJobStore, Postg
         await second.close()
 
 
-def quoted(number: int, **kwargs: str) -> Job:
-    job = make_job(number, **kwargs)
+def quoted(number: int, user: str = "alice") -> Job:
+    job = make_job(number, user=user)
     job.quote = quote_for(job)
     job.advance(JobState.QUOTED)
     return job
