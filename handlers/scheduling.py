@@ -176,4 +176,9 @@ async def _run_tick(tick: Tick, job_id: str) -> None:
 
 
 async def _run_housekeeping(tick: Callable[[], Awaitable[None]]) -> None:
-    await tick()
+    """Run one housekeeping tick; a failure is logged (the next tick tries again), a stop is quiet."""
+    with contextlib.suppress(asyncio.CancelledError):
+        try:
+            await tick()
+        except Exception:
+            log.exception("housekeeping tick %s failed", getattr(tick, "__name__", tick))

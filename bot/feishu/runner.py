@@ -66,10 +66,12 @@ async def _bot_open_id(api: FeishuApi) -> str | None:
 async def _serve_webhook(bridge: EventBridge, settings: FeishuSettings, web: WebServer) -> None:
     dispatcher = bridge.dispatcher(settings.secret("encrypt_key"), settings.secret("verification_token"))
     web.add_route("POST", PATH, event_receiver(dispatcher))
+    web.add_health_check(PLATFORM, lambda: True)  # events are taken from here on
     log.info("feishu events expected at %s%s", web.url, PATH)
     try:
         await asyncio.Event().wait()
     finally:
+        web.remove_health_check(PLATFORM)
         web.remove_route("POST", PATH)
 
 

@@ -87,12 +87,9 @@ class PostgresJobStore:
         candidate = rows.Candidate(
             rows.JobRow.of(job), Milestones.of(job), rows.JobRow.of(queued), Milestones.of(queued)
         )
-        admission = await self._run(
+        return await self._run(
             lambda conn: queries.admit_job(conn, candidate, self._lease, max_working, max_queued, charge)
         )
-        if admission.position is not None:
-            job.state = JobState.QUEUED
-        return admission
 
     async def promote(self, user_key: str, *, max_working: int) -> Job | None:
         row = await self._run(lambda conn: queries.promote_job(conn, user_key, max_working, self._lease))

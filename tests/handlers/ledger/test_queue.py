@@ -31,6 +31,7 @@ async def test_over_the_limit_jobs_are_queued_in_order_up_to_the_cap(store: JobS
         (False, None),
     ]
     assert admissions[3].busy
+    assert {job.state for job in jobs} == {JobState.RECEIVED}, "the flow moves its own copy (to queued)"
     stored = [await store.get(job.id) for job in jobs[:3]]
     assert [job.state if job else None for job in stored] == [
         JobState.RECEIVED,
