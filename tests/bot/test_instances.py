@@ -128,8 +128,8 @@ async def test_two_instances_one_killed_the_other_finishes_every_job_once(
                     await asyncio.sleep(1.0)
                 # the same message reaches both instances: one job
                 twice = feishu.text("make a video of a lighthouse", sender=USERS[0])
-                codes = await asyncio.gather(first.post(twice), second.post(feishu.redelivered(twice)))
-                assert set(codes) == {200}
+                both = await asyncio.gather(first.post(twice), second.post(feishu.redelivered(twice)))
+                assert set(both) == {200}
                 asked.append(twice)
                 # a budget holds across both: room for two of this person's videos, asked four times at once
                 cost = (await ledger.recent(limit=1))[0].cost
