@@ -19,6 +19,7 @@ from messages.spending import amount_text
 
 log = logging.getLogger(__name__)
 
+ANSWERABLE = frozenset({JobState.QUOTED, JobState.AWAITING})  # a go-ahead answer acts on these
 ASK_FOR_S = 300  # a go-ahead question is open this long (virtual seconds), then the job is called off
 
 
@@ -39,8 +40,8 @@ class Asking(JobDesk):
     async def go_ahead(self, job_id: str, *, yes: bool) -> bool:
         """The user's answer to a go-ahead question; False when the job is not waiting for one."""
         async with self._lock(job_id):
-            job = await self._jobs.get(job_id)
-            if job is None or job.state not in (JobState.QUOTED, JobState.AWAITING) or job.ask is None:
+            job = await self._jobs.take(job_id, when=ANSWERABLE)
+            if job is None or job.state not in ANSWERABLE or job.ask is None:
                 return False
             if not yes:
                 await self._call_off(job, expired=False)

@@ -16,7 +16,7 @@ import logging
 
 from handlers import replies
 from handlers.jobdesk import JobDesk
-from handlers.jobs import Job, JobState, Step
+from handlers.jobs import FINAL_STATES, Job, JobState, Step
 from messages.control import CancelOutcome
 from providers.base import TaskCanceller
 from providers.errors import ProviderError
@@ -27,6 +27,9 @@ log = logging.getLogger(__name__)
 NOTHING_ORDERED = frozenset(
     {JobState.RECEIVED, JobState.QUEUED, JobState.QUOTED, JobState.AWAITING, JobState.NOTIFIED}
 )
+# What a cancel acts on (once a create under way has finished): not a video that exists, nor a create
+# another instance has under way (handlers.jobs.JobStore.take leaves that job with its holder).
+CANCELLABLE_STATES = frozenset(JobState) - FINAL_STATES - {JobState.SUCCEEDED, JobState.SUBMITTING}
 
 
 class Cancelling(JobDesk):
@@ -49,10 +52,10 @@ class Cancelling(JobDesk):
         self._stopping.setdefault(job_id, asyncio.Event()).set()
         try:
             async with self._lock(job_id):  # a create under way finishes first: its outcome is known then
-                job = await self._jobs.get(job_id, photos=False)
+                job = await self._jobs.take(job_id, when=CANCELLABLE_STATES, photos=False)
                 if job is None:
                     return CancelOutcome.UNKNOWN, None
-                if job.finished or job.state in (JobState.SUCCEEDED, JobState.SUBMITTING):
+                if job.state not in CANCELLABLE_STATES:
                     return CancelOutcome.TOO_LATE, job
                 outcome = await self._withdraw(job)
                 log.info("job %s: cancelled by its user in %s (%s)", job.id, job.state.value, outcome.value)

@@ -308,6 +308,15 @@ class JobStore(Protocol):
         for the polls and progress ticks, which never send them; saving such a job keeps its photos."""
         ...
 
+    async def take(self, job_id: str, *, when: Collection[JobState], photos: bool = True) -> Job | None:
+        """The job as last saved, for a user's action on it (a cancel, a go-ahead answer).
+
+        Shared: when its state is one of ``when`` it is held here from now on, in one transaction
+        (its previous holder lets it go at its next write); in any other state it is left where it is.
+        Not shared: :meth:`get`.
+        """
+        ...
+
     async def by_inbound(self, inbound_key: str) -> Job | None: ...
 
     async def active(self, user_key: str | None = None) -> list[Job]:

@@ -117,6 +117,9 @@ class SqliteJobStore:
     async def active(self, user_key: str | None = None) -> list[Job]:
         return await self._run(lambda conn: queries.active_jobs(conn, user_key))
 
+    async def take(self, job_id: str, *, when: Collection[JobState], photos: bool = True) -> Job | None:
+        return await self.get(job_id, photos=photos)
+
     async def take_over(self, platforms: Collection[str], user_key: str | None = None) -> list[Job]:
         return [job for job in await self.active(user_key) if job.chat.platform in platforms]
 

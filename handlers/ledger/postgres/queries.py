@@ -126,8 +126,8 @@ async def write(conn: Conn, row: JobRow, milestones: Milestones, lease: Lease) -
     before = None
     if found is not None:
         state, delivered, task_id, status_message_id, error_kind, owner, live = found
-        if owner not in (None, lease.owner) and live and state not in FINAL:
-            raise JobLeased(row.id)
+        if owner not in (None, lease.owner) and (live or state in FINAL):
+            raise JobLeased(row.id)  # another instance works it, or ended it: never written over
         before = Milestones(
             state=JobState(state),
             delivered=frozenset(Step(step) for step in delivered or ()),

@@ -127,6 +127,17 @@ class PostgresJobStore:
 
     # -- leases -----------------------------------------------------------------------------------
 
+    async def take(self, job_id: str, *, when: Collection[JobState], photos: bool = True) -> Job | None:
+        async def take(conn: Conn) -> Job | None:
+            await conn.execute(
+                """UPDATE jobs SET owner = %s, lease_until = now() + make_interval(secs => %s)
+                WHERE id = %s AND state = ANY(%s)""",
+                (self._lease.owner, self._lease.seconds, job_id, [state.value for state in when]),
+            )
+            return await queries.get_job(conn, job_id, photos=photos)
+
+        return await self._run(take)
+
     async def take_over(self, platforms: Collection[str], user_key: str | None = None) -> list[Job]:
         async def claim(conn: Conn) -> list[Job]:
             cursor = await conn.execute(

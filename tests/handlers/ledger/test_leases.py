@@ -180,3 +180,32 @@ async def test_prune_and_history_work_across_the_lease_columns(
     assert [event.state for event in await a.history(job.id)] == [JobState.QUOTED, JobState.FAILED]
     removed = await a.prune(finished_before=utc_now() + timedelta(days=1), inbound_before=utc_now())
     assert removed == 1 and await a.get(job.id) is None
+
+
+async def test_a_user_s_action_takes_the_job_unless_its_create_is_under_way(
+    pair: tuple[PostgresJobStore, PostgresJobStore],
+) -> None:
+    a, b = pair
+    running, submitting = quoted(1), quoted(2)
+    for job in (running, submitting):
+        job.advance(JobState.NOTIFIED)
+        job.advance(JobState.SUBMITTING)
+        await a.add(job)
+    acting_on = {JobState.NOTIFIED, JobState.RUNNING}  # never a create under way (SUBMITTING)
+    left = await b.take(submitting.id, when=acting_on)
+    assert left is not None and left.state is JobState.SUBMITTING
+    with pytest.raises(JobLeased):
+        await b.save(left)  # a's create is under way: the job stays a's
+    assert await b.take("job_unknown", when=acting_on) is None
+
+    running.advance(JobState.RUNNING)
+    await a.save(running)
+    taken = await b.take(running.id, when=acting_on)
+    assert taken is not None and taken.state is JobState.RUNNING
+    taken.advance(JobState.CANCELLED)
+    await b.save(taken)
+    running.advance(JobState.LATE)
+    with pytest.raises(JobLeased):
+        await a.save(running)  # a lets it go at its next write
+    stored = await a.get(running.id)
+    assert stored is not None and stored.state is JobState.CANCELLED
