@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Collection
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -382,6 +384,12 @@ class JobStore(Protocol):
 
     async def renew_leases(self) -> int:
         """Extend this instance's hold on its unfinished jobs; returns how many (0 when not shared)."""
+        ...
+
+    def hold(self, name: str) -> AbstractAsyncContextManager[asyncio.Event]:
+        """Hold the lock ``name`` among the instances for the block, waiting while another holds it
+        (e.g. the one Discord gateway session). The event is set if the hold is lost (the database
+        connection dropped): stop what the lock guards. Not shared: held at once, never lost."""
         ...
 
     async def close(self) -> None:

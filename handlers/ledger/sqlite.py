@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Callable, Collection
+from collections.abc import AsyncIterator, Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
@@ -125,6 +126,10 @@ class SqliteJobStore:
 
     async def renew_leases(self) -> int:
         return 0
+
+    @asynccontextmanager
+    async def hold(self, name: str) -> AsyncIterator[asyncio.Event]:
+        yield asyncio.Event()  # one process per data directory: every lock is ours
 
     async def latest(self, user_key: str) -> Job | None:
         return await self._run(lambda conn: queries.latest_job(conn, user_key))

@@ -99,6 +99,18 @@ class Database:
             raise LedgerError(self.where, f"cannot be reached: {reason}") from None
         await conn.close()
 
+    async def dedicated(self) -> Conn:
+        """A connection of its own, outside the pool (a session lock lives as long as it does)."""
+        await self.open()
+        try:
+            conn = await AsyncConnection.connect(
+                self._url, autocommit=True, connect_timeout=int(CONNECT_TIMEOUT_S)
+            )
+        except psycopg.OperationalError as exc:
+            raise LedgerError(self.where, "cannot be reached: " + " ".join(str(exc).split())) from None
+        await _in_utc(conn)
+        return conn
+
     @asynccontextmanager
     async def connection(self, *, upgrading: bool = True) -> AsyncIterator[Conn]:
         """A connection from the pool (opening the database first if need be; ``upgrading=False``: as

@@ -18,11 +18,13 @@ the queued jobs back, so each instance tries again to start them (under the user
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import socket
 import uuid
 from collections.abc import Awaitable, Callable, Collection
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -33,7 +35,7 @@ from handlers.controls import AuditEntry, Control, ControlKey
 from handlers.jobs import Admission, Job, JobEvent, JobState, LedgerFigures, Milestones
 from handlers.ledger import queries as rows
 from handlers.ledger.errors import LedgerError
-from handlers.ledger.postgres import money, queries
+from handlers.ledger.postgres import locks, money, queries
 from handlers.ledger.postgres.database import Database
 from handlers.ledger.postgres.queries import FINAL, Lease
 
@@ -167,6 +169,10 @@ class PostgresJobStore:
             return [await queries.with_photos(conn, Job.model_validate_json(record)) for *_, record in found]
 
         return await self._run(claim)
+
+    def hold(self, name: str) -> AbstractAsyncContextManager[asyncio.Event]:
+        every_s = self._lease.seconds / 3  # a dead holder's lock is free once its session is gone
+        return locks.held(self.database, f"videobot:{name}", retry_s=every_s, check_s=every_s)
 
     async def renew_leases(self) -> int:
         async def renew(conn: Conn) -> int:
