@@ -5,7 +5,8 @@ start it), the fake IMA (its own process) and a fake Feishu in webhook mode (thi
 message can be posted to either instance. RATE messages a second for SECONDS, each from its own user,
 go round-robin to the instances; for each the time from the POST to its status card at the fake Feishu
 is taken. Prints, for one SQLite instance (the embedded default), then one and two on PostgreSQL:
-notices delivered per second, p50/p99 latency, and the instances' CPU per message. Prints figures; asserts nothing.
+notices delivered per second, p50/p99 latency, and the instances' CPU per message. Prints figures;
+asserts nothing.
 Run: ``.venv/bin/python bench/instances.py [RATE SECONDS]`` (default 100 10).
 """
 
