@@ -3,18 +3,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 from bot.lifecycle import hold_data_dir
 from bot.settings import Settings
 from bot.stores import database_of
+from handlers.ledger.errors import LedgerError
 from handlers.ledger.postgres.copying import copy_ledger
-from handlers.ledger.postgres.schema import LATEST, status, upgrade
+from handlers.ledger.postgres.database import Conn
+from handlers.ledger.postgres.schema import LATEST, SchemaTooNew, status, upgrade
 from messages import database as text
 from prefs import PreferenceStoreError
 from prefs.postgres import PostgresPreferenceStore
+
+T = TypeVar("T")
 
 
 def _no_database(settings: Settings, err: TextIO) -> int:
@@ -25,32 +30,35 @@ def _no_database(settings: Settings, err: TextIO) -> int:
     return 2
 
 
+async def _as_it_is(settings: Settings, work: Callable[[Conn], Awaitable[T]]) -> tuple[str, T]:
+    """``work`` on the database as it is (not upgraded first); its address, and what ``work`` gave."""
+    database = database_of(settings)
+    try:
+        async with database.connection(upgrading=False) as conn:
+            return database.where, await work(conn)
+    except SchemaTooNew as exc:
+        raise LedgerError(database.where, str(exc)) from None
+    finally:
+        await database.close()
+
+
 async def db_status(settings: Settings, out: TextIO, err: TextIO) -> int:
     """Print the schema version (changing nothing); 1 when migrations are pending or it is too new."""
     if settings.database_url is None:
         return _no_database(settings, err)
-    database = database_of(settings)
-    try:
-        async with database.connection(upgrading=False) as conn:
-            found = await status(conn)
-    finally:
-        await database.close()
+    where, found = await _as_it_is(settings, status)
     line = text.schema_status(
-        settings.lang, where=database.where, version=found.version, latest=LATEST, pending=found.pending
+        settings.lang, where=where, version=found.version, latest=LATEST, pending=found.pending
     )
     print(line, file=out)
     return 1 if found.pending or found.too_new else 0
 
 
 async def db_upgrade(settings: Settings, out: TextIO, err: TextIO) -> int:
+    """Apply the pending migrations; a database a newer videobot upgraded is left alone (exit 2)."""
     if settings.database_url is None:
         return _no_database(settings, err)
-    database = database_of(settings)
-    try:
-        async with database.connection(upgrading=False) as conn:
-            applied = await upgrade(conn)
-    finally:
-        await database.close()
+    _, applied = await _as_it_is(settings, upgrade)
     print(text.upgraded(settings.lang, applied=applied, latest=LATEST), file=out)
     return 0
 

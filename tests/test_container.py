@@ -79,7 +79,8 @@ def test_compose_keeps_the_data_asks_for_the_token_and_publishes_on_loopback() -
 def test_the_instances_compose_runs_two_replicas_on_one_postgresql() -> None:
     instances = (ROOT / "compose.instances.yaml").read_text()
     assert "image: postgres:" in instances and "replicas: 2" in instances
-    assert "VIDEOBOT_DATABASE_URL: postgresql://videobot:${VIDEOBOT_DB_PASSWORD}@db:5432/videobot" in instances
+    url = "postgresql://videobot:${VIDEOBOT_DB_PASSWORD}@db:5432/videobot"
+    assert f"VIDEOBOT_DATABASE_URL: {url}" in instances
     assert "condition: service_healthy" in instances and "pg_isready" in instances
     assert Settings.model_fields["database_url"].validation_alias == "VIDEOBOT_DATABASE_URL"
     assert "/data" not in instances.split("volumes:")[-1], "no data volume shared between replicas"

@@ -6,6 +6,8 @@ import json
 from datetime import timedelta
 from pathlib import Path
 
+import psycopg
+
 from handlers.budgets import Budget, Period, Scope
 from handlers.controls import AuditEntry, Control
 from handlers.jobs import JobState
@@ -33,6 +35,21 @@ def test_status_then_upgrade_then_status(tmp_path: Path, postgres_url: str) -> N
     after = run_videobot(["db", "status"], "", env)
     assert after.returncode == 0 and "schema version 1" in after.stdout
     assert postgres_url.rsplit("/", 1)[1] in after.stdout
+
+
+async def test_a_database_a_newer_videobot_upgraded_is_left_alone(tmp_path: Path, postgres_url: str) -> None:
+    env = env_of(tmp_path, postgres_url)
+    assert run_videobot(["db", "upgrade"], "", env).returncode == 0
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO videobot_schema (version) VALUES (99)")
+    status = run_videobot(["db", "status"], "", env)
+    assert (
+        status.returncode == 1 and "schema version 99" in status.stdout and "newer videobot" in status.stdout
+    )
+    for args in (["db", "upgrade"], ["jobs"]):
+        refused = run_videobot(args, "", env)
+        assert refused.returncode == 2 and "newer videobot (schema 99" in refused.stderr, refused.stderr
+        assert "Traceback" not in refused.stderr
 
 
 def test_without_a_database_each_command_says_so_in_one_line(tmp_path: Path) -> None:
