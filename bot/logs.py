@@ -1,8 +1,8 @@
 """Logging: plain lines, or one JSON object per line (``VIDEOBOT_LOG_FORMAT=json``), and never a secret.
 
 Every record passes :class:`Scrubber`, which masks the value of each setting that names a secret
-(``*_KEY``, ``*_TOKEN``, ``*_SECRET``, from the environment or ``.env``) wherever it appears: in the
-message, its arguments, or a traceback.
+(``*_KEY``, ``*_TOKEN``, ``*_SECRET``, from the environment or ``.env``), and the password in
+``VIDEOBOT_DATABASE_URL``, wherever it appears: in the message, its arguments, or a traceback.
 """
 
 from __future__ import annotations
@@ -13,10 +13,12 @@ import os
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from dotenv import dotenv_values
 
 SECRET_SUFFIXES = ("_KEY", "_TOKEN", "_SECRET")
+DATABASE_URL = "VIDEOBOT_DATABASE_URL"  # its password is a secret too
 MASK = "***"
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -24,11 +26,15 @@ TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 def secret_values(environ: Mapping[str, str] = os.environ, env_file: Path = Path(".env")) -> set[str]:
     """The values of the settings that name secrets (long enough to be told apart from ordinary words)."""
     found = {**(dotenv_values(env_file) if env_file.is_file() else {}), **environ}
-    return {
+    secrets = {
         value
         for name, value in found.items()
         if name.upper().endswith(SECRET_SUFFIXES) and value and len(value) >= 6
     }
+    password = urlsplit(found.get(DATABASE_URL) or "").password
+    if password and len(unquote(password)) >= 6:
+        secrets |= {password, unquote(password)}  # as written in the URL, and as a driver may show it
+    return secrets
 
 
 class Scrubber(logging.Filter):
