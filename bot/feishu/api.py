@@ -1,4 +1,5 @@
-"""The Feishu open API calls the adapter makes: lark-oapi's async methods with our injected token.
+"""The Feishu open API calls the adapter makes: lark-oapi's typed requests with our injected token, sent
+on our pooled client (:mod:`bot.feishu.sdkcall`: the SDK's own async methods open a client per call).
 
 Every call gets the tenant token from :class:`TenantTokens` (never the SDK's blocking fetch), retries
 once with a fresh token on 99991663, waits out rate limits (``x-ogw-ratelimit-reset``) and network
@@ -13,7 +14,7 @@ import asyncio
 import io
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -22,18 +23,25 @@ import lark_oapi as lark
 from lark_oapi.api.im.v1 import (
     CreateFileRequest,
     CreateFileRequestBody,
+    CreateFileResponse,
     CreateImageRequest,
     CreateImageRequestBody,
+    CreateImageResponse,
     CreateMessageRequest,
     CreateMessageRequestBody,
+    CreateMessageResponse,
     GetMessageRequest,
+    GetMessageResponse,
     PatchMessageRequest,
     PatchMessageRequestBody,
+    PatchMessageResponse,
     ReplyMessageRequest,
     ReplyMessageRequestBody,
+    ReplyMessageResponse,
 )
 
 from bot.feishu.errors import NETWORK, FeishuError, reset_seconds
+from bot.feishu.sdkcall import execute
 from bot.feishu.settings import FeishuTuning
 from bot.feishu.tokens import TenantTokens
 
@@ -92,7 +100,7 @@ class FeishuApi:
             )
             return ReplyMessageRequest.builder().message_id(message_id).request_body(body).build()
 
-        response = await self._call(lambda option: self._lark.im.v1.message.areply(request(), option))
+        response = await self._call(request, ReplyMessageResponse)
         return str(response.data.message_id)
 
     async def send(self, chat_id: str, msg_type: str, content: Json, uuid: str) -> str:
@@ -109,7 +117,7 @@ class FeishuApi:
             )
             return CreateMessageRequest.builder().receive_id_type("chat_id").request_body(body).build()
 
-        response = await self._call(lambda option: self._lark.im.v1.message.acreate(request(), option))
+        response = await self._call(request, CreateMessageResponse)
         return str(response.data.message_id)
 
     async def patch(self, message_id: str, card: Json) -> None:
@@ -119,12 +127,12 @@ class FeishuApi:
             body = PatchMessageRequestBody.builder().content(json.dumps(card, ensure_ascii=False)).build()
             return PatchMessageRequest.builder().message_id(message_id).request_body(body).build()
 
-        await self._call(lambda option: self._lark.im.v1.message.apatch(request(), option), attempts=1)
+        await self._call(request, PatchMessageResponse, attempts=1)
 
     async def message(self, message_id: str) -> tuple[str, str]:
         """``(msg_type, content JSON)`` of a message, e.g. the picture a user replied to."""
         request = GetMessageRequest.builder().message_id(message_id).build()
-        response = await self._call(lambda option: self._lark.im.v1.message.aget(request, option))
+        response = await self._call(lambda: request, GetMessageResponse)
         items = response.data.items if response.data is not None else None
         if not items or items[0].body is None:
             raise FeishuError(NETWORK, "message answer without items")
@@ -141,7 +149,7 @@ class FeishuApi:
             )
             return CreateImageRequest.builder().request_body(body).build()
 
-        response = await self._call(lambda option: self._lark.im.v1.image.acreate(request(), option))
+        response = await self._call(request, CreateImageResponse, uploads=True)
         return str(response.data.image_key)
 
     async def upload_video(self, data: bytes, filename: str, duration_ms: int) -> str:
@@ -158,7 +166,7 @@ class FeishuApi:
             )
             return CreateFileRequest.builder().request_body(body).build()
 
-        response = await self._call(lambda option: self._lark.im.v1.file.acreate(request(), option))
+        response = await self._call(request, CreateFileResponse, uploads=True)
         return str(response.data.file_key)
 
     # -- plain GETs ---------------------------------------------------------------------------------
@@ -213,8 +221,16 @@ class FeishuApi:
 
     # -- plumbing -----------------------------------------------------------------------------------
 
-    async def _call(self, send: Callable[[Any], Awaitable[Any]], *, attempts: int | None = None) -> Any:
-        """Run one SDK call with our token; a bad token is refreshed once, transient errors retried."""
+    async def _call(
+        self,
+        request: Callable[[], Any],
+        answer: type[Any],
+        *,
+        uploads: bool = False,
+        attempts: int | None = None,
+    ) -> Any:
+        """Send one SDK request (made anew for each try) with our token, on our pooled client
+        (:mod:`bot.feishu.sdkcall`); a bad token is refreshed once, transient errors retried."""
         attempts = attempts or self._tuning.send_attempts
         refreshed = False
         attempt = 0
@@ -223,7 +239,9 @@ class FeishuApi:
             token = await self._tokens.get()
             option = lark.RequestOption.builder().tenant_access_token(token).build()
             try:
-                response = await send(option)
+                response = await execute(
+                    self._http, self._lark.config, request(), option, answer, uploads=uploads
+                )
             except httpx.HTTPError as exc:
                 error = FeishuError(NETWORK, f"no answer: {type(exc).__name__}")
             except (ValueError, TypeError, AttributeError) as exc:  # the SDK could not read the answer
