@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from handlers.ledger.queries import JobRow
 
 Conn = AsyncConnection[Any]
+_COLUMN = {Scope.USER: "user_key", Scope.CHAT: "chat_key"}
 _USED = "SELECT coalesce(sum(millicents), 0) FROM spend WHERE {column} = %s AND at >= %s AND state <> %s"
 
 
@@ -27,8 +28,7 @@ async def write_spend(conn: Conn, row: JobRow) -> None:
 
 
 async def used(conn: Conn, scope: Scope, key: str, since: datetime) -> int:
-    column = "user_key" if scope is Scope.USER else "chat_key"
-    cursor = await conn.execute(_USED.format(column=column), (key, since, SpendState.RELEASED.value))
+    cursor = await conn.execute(_USED.format(column=_COLUMN[scope]), (key, since, SpendState.RELEASED.value))
     found = await cursor.fetchone()
     return int(found[0]) if found else 0
 
@@ -46,16 +46,37 @@ async def limits_of(conn: Conn, scope: Scope, key: str, budget: Budget) -> dict[
 
 
 async def over_budget(conn: Conn, charge: Charge) -> OverBudget | None:
-    used_now: dict[tuple[Scope, Period], int] = {}
-    limits: dict[tuple[Scope, Period], int | None] = {}
-    user_limits = await limits_of(conn, Scope.USER, charge.user, charge.budget)
-    limits[(Scope.USER, Period.JOB)] = user_limits[Period.JOB]
-    for scope, key, period, start in charge.windows():
-        scope_limits = (
-            user_limits if scope is Scope.USER else await limits_of(conn, scope, key, charge.budget)
-        )
-        limits[(scope, period)] = scope_limits[period]
-        used_now[(scope, period)] = await used(conn, scope, key, start)
+    """Whether ``charge`` fits every budget it touches, read in two statements (the overrides of its
+    budgets, and each window's spend), inside the admission's transaction."""
+    windows = charge.windows()
+    budgets = {(Scope.USER, charge.user)} | {(scope, key) for scope, key, _, _ in windows}
+    cursor = await conn.execute(
+        "SELECT scope, period, millicents FROM limits WHERE scope = ANY(%s)",
+        ([scope_key(scope, key) for scope, key in budgets],),
+    )
+    overrides = {(name, Period(period)): millicents for name, period, millicents in await cursor.fetchall()}
+
+    def limit(scope: Scope, key: str, period: Period) -> int | None:
+        return overrides.get((scope_key(scope, key), period), charge.budget.limits.of(scope, period))
+
+    limits: dict[tuple[Scope, Period], int | None] = {
+        (Scope.USER, Period.JOB): limit(Scope.USER, charge.user, Period.JOB)
+    }
+    for scope, key, period, _ in windows:
+        limits[(scope, period)] = limit(scope, key, period)
+    sums = ", ".join(
+        f"coalesce(sum(millicents) FILTER (WHERE {_COLUMN[scope]} = %s AND at >= %s), 0)"
+        for scope, *_ in windows
+    )
+    params: list[object] = [value for _, key, _, start in windows for value in (key, start)]
+    cursor = await conn.execute(
+        f"SELECT {sums} FROM spend WHERE state <> %s AND (user_key = %s OR chat_key = %s)",
+        (*params, SpendState.RELEASED.value, charge.user, charge.chat),
+    )
+    found = await cursor.fetchone() or ()
+    used_now = {
+        (scope, period): int(total) for (scope, _, period, _), total in zip(windows, found, strict=True)
+    }
     return judge(charge, used_now, limits)
 
 

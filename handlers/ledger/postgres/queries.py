@@ -147,25 +147,26 @@ async def write(conn: Conn, row: JobRow, milestones: Milestones, lease: Lease) -
         "lease_s": lease.seconds,
         "record": row.record,
     }
+    note = milestones.note_since(before)
     try:
-        await conn.execute(_UPSERT_JOB, values)
+        async with conn.pipeline():  # one round trip for the writes (they depend on nothing read back)
+            await conn.execute(_UPSERT_JOB, values)
+            await money.write_spend(conn, row)
+            for digest, data in row.photos:
+                await conn.execute(
+                    "INSERT INTO photos (digest, data) VALUES (%s, %s) ON CONFLICT DO NOTHING", (digest, data)
+                )
+                await conn.execute(
+                    "INSERT INTO job_photos (job_id, digest) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+                    (row.id, digest),
+                )
+            if note is not None:
+                await conn.execute(
+                    "INSERT INTO job_events (job_id, at, state, note) VALUES (%s, now(), %s, %s)",
+                    (row.id, row.state, note),
+                )
     except errors.UniqueViolation as exc:  # the primary key is upserted: only the inbound key is left
         raise DuplicateJob(f"{row.inbound_key} already made a job other than {row.id}") from exc
-    await money.write_spend(conn, row)
-    for digest, data in row.photos:
-        await conn.execute(
-            "INSERT INTO photos (digest, data) VALUES (%s, %s) ON CONFLICT DO NOTHING", (digest, data)
-        )
-        await conn.execute(
-            "INSERT INTO job_photos (job_id, digest) VALUES (%s, %s) ON CONFLICT DO NOTHING",
-            (row.id, digest),
-        )
-    note = milestones.note_since(before)
-    if note is not None:
-        await conn.execute(
-            "INSERT INTO job_events (job_id, at, state, note) VALUES (%s, now(), %s, %s)",
-            (row.id, row.state, note),
-        )
 
 
 async def get_job(conn: Conn, job_id: str, *, photos: bool = True) -> Job | None:
