@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
@@ -274,17 +275,32 @@ def _without_photos(job: Job) -> Job:
     return job.model_copy(update={"request": job.request.model_copy(update={"images": kept})})
 
 
+def held_photos(job: Job) -> list[str]:
+    """The digests of the photos ``job`` names without their bytes (as stored)."""
+    return [image.digest for image in job.request.images if image.digest and image.data is None]
+
+
+def with_photo_bytes(job: Job, found: Mapping[str, bytes]) -> Job:
+    """``job`` with the bytes of its held photos put back from ``found`` (digest -> bytes)."""
+    images = tuple(
+        image.model_copy(update={"data": found.get(image.digest)})
+        if image.digest and image.data is None
+        else image
+        for image in job.request.images
+    )
+    return job.model_copy(update={"request": job.request.model_copy(update={"images": images})})
+
+
 def _with_photos(conn: sqlite3.Connection, job: Job) -> Job:
-    images = job.request.images
-    if not any(image.digest and image.data is None for image in images):
+    digests = held_photos(job)
+    if not digests:
         return job
-    filled = []
-    for image in images:
-        if image.digest and image.data is None:
-            found = conn.execute("SELECT data FROM photos WHERE digest = ?", (image.digest,)).fetchone()
-            image = image.model_copy(update={"data": found[0] if found else None})
-        filled.append(image)
-    return job.model_copy(update={"request": job.request.model_copy(update={"images": tuple(filled)})})
+    found = {}
+    for digest in digests:
+        row = conn.execute("SELECT data FROM photos WHERE digest = ?", (digest,)).fetchone()
+        if row is not None:
+            found[digest] = row[0]
+    return with_photo_bytes(job, found)
 
 
 def figures(conn: sqlite3.Connection) -> LedgerFigures:

@@ -27,7 +27,7 @@ from handlers.jobs import (
     Step,
 )
 from handlers.ledger.postgres import money
-from handlers.ledger.queries import SPEND_KEPT, Candidate, JobRow
+from handlers.ledger.queries import SPEND_KEPT, Candidate, JobRow, held_photos, with_photo_bytes
 from providers.errors import ErrorKind
 
 Conn = AsyncConnection[Any]
@@ -257,14 +257,8 @@ async def read_jobs(conn: Conn, where: str, params: Sequence[object]) -> list[Jo
 
 
 async def with_photos(conn: Conn, job: Job) -> Job:
-    images = job.request.images
-    if not any(image.digest and image.data is None for image in images):
+    digests = held_photos(job)
+    if not digests:
         return job
-    filled = []
-    for image in images:
-        if image.digest and image.data is None:
-            cursor = await conn.execute("SELECT data FROM photos WHERE digest = %s", (image.digest,))
-            found = await cursor.fetchone()
-            image = image.model_copy(update={"data": bytes(found[0]) if found else None})
-        filled.append(image)
-    return job.model_copy(update={"request": job.request.model_copy(update={"images": tuple(filled)})})
+    cursor = await conn.execute("SELECT digest, data FROM photos WHERE digest = ANY(%s)", (digests,))
+    return with_photo_bytes(job, {digest: bytes(data) for digest, data in await cursor.fetchall()})

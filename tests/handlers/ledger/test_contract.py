@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from handlers.jobs import DuplicateJob, JobState, JobStore, Step
+from providers.types import ImageInput
 from tests.handlers.ledger.factory import EPOCH, FAILURE, SUCCESS, make_job, walk
 from tests.handlers.ledger.stores import opened_store
 
@@ -165,3 +166,18 @@ async def test_prune_removes_old_finished_jobs_and_old_claims(store: JobStore) -
     assert await store.claim_inbound("feishu:old", EPOCH) is True, "an expired claim is forgotten"
     assert await store.claim_inbound("feishu:new", EPOCH) is False
     assert await store.prune(finished_before=EPOCH, inbound_before=EPOCH) == 0
+
+
+async def test_photos_come_back_with_their_job_and_stay_out_of_polls(store: JobStore) -> None:
+    first = ImageInput(data=b"\x89PNG\r\n\x1a\n" + bytes(500), content_type="image/png")
+    last = ImageInput(data=b"\xff\xd8\xff" + bytes(300), content_type="image/jpeg")
+    job = make_job(1, images=(first, last))
+    await store.add(job)
+    found = await store.get(job.id)
+    assert found == job and found is not None and found.request.images[1].data == last.data
+    light = await store.get(job.id, photos=False)
+    assert light is not None and [image.data for image in light.request.images] == [None, None]
+    assert [image.digest for image in light.request.images] == [first.digest, last.digest]
+    light.advance(JobState.QUOTED)
+    await store.save(light)  # a save without the bytes keeps the photos
+    assert [image.data for image in (await store.active())[0].request.images] == [first.data, last.data]
