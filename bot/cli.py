@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import logs
-from bot.database import db_status, db_upgrade, migrate_sqlite, prefs_transfer
 from bot.lifecycle import AdapterError, DataDirBusy, hold_data_dir, stop_signals
 from bot.operator import list_jobs, run_admin, show_credits, show_job
 from bot.settings import Settings, SettingsError, load_settings
@@ -104,6 +103,20 @@ async def _discord_sync(settings: Settings, guild: int | None, force: bool) -> i
     return 0
 
 
+async def _database(settings: Settings, args: argparse.Namespace) -> int:
+    # The PostgreSQL driver loads only for the commands that use it.
+    from bot import database
+
+    out, err = sys.stdout, sys.stderr
+    if args.command == "migrate-sqlite":
+        return await database.migrate_sqlite(settings, args.source, out, err)
+    if args.command == "prefs":
+        return await database.prefs_transfer(settings, args.prefs_command, args.file, out, err)
+    if args.db_command == "status":
+        return await database.db_status(settings, out, err)
+    return await database.db_upgrade(settings, out, err)
+
+
 async def _jobs(settings: Settings, args: argparse.Namespace) -> int:
     if args.show:
         if len(args.show) != 2 or args.show[0] != "show":
@@ -135,15 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in ("usage", "budget", "admin", "audit"):
             words = {"admin": [], "audit": ["log"]}.get(args.command, [args.command])
             return asyncio.run(run_admin(settings, sys.stdout, [*words, *getattr(args, "words", [])]))
-        if args.command == "db":
-            work = db_status if args.db_command == "status" else db_upgrade
-            return asyncio.run(work(settings, sys.stdout, sys.stderr))
-        if args.command == "migrate-sqlite":
-            return asyncio.run(migrate_sqlite(settings, args.source, sys.stdout, sys.stderr))
-        if args.command == "prefs":
-            return asyncio.run(
-                prefs_transfer(settings, args.prefs_command, args.file, sys.stdout, sys.stderr)
-            )
+        if args.command in ("db", "migrate-sqlite", "prefs"):
+            return asyncio.run(_database(settings, args))
         if args.command == "chat":
             return asyncio.run(_chat(settings, args.user, args.lang, args.jsonl))
         from bot.runner import run_bot

@@ -75,20 +75,13 @@ class PostgresJobStore:
     def where(self) -> str:
         return self.database.where
 
-    @property
-    def owner(self) -> str:
-        return self._lease.owner
-
     async def add(self, job: Job) -> None:
         await self.save(job)
 
     async def admit(
         self, job: Job, *, max_working: int, charge: Charge | None = None, max_queued: int = 0
     ) -> Admission:
-        queued = job.model_copy(update={"state": JobState.QUEUED})
-        candidate = rows.Candidate(
-            rows.JobRow.of(job), Milestones.of(job), rows.JobRow.of(queued), Milestones.of(queued)
-        )
+        candidate = rows.Candidate.of(job)
         return await self._run(
             lambda conn: queries.admit_job(conn, candidate, self._lease, max_working, max_queued, charge)
         )
