@@ -88,6 +88,11 @@ class Candidate:
     queued_row: JobRow
     queued_milestones: Milestones
 
+    @classmethod
+    def of(cls, job: Job) -> Candidate:
+        queued = job.model_copy(update={"state": JobState.QUEUED})
+        return cls(JobRow.of(job), Milestones.of(job), JobRow.of(queued), Milestones.of(queued))
+
 
 def admit_job(
     conn: sqlite3.Connection,

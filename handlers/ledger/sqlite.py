@@ -71,10 +71,7 @@ class SqliteJobStore:
     async def admit(
         self, job: Job, *, max_working: int, charge: Charge | None = None, max_queued: int = 0
     ) -> Admission:
-        queued = job.model_copy(update={"state": JobState.QUEUED})
-        candidate = queries.Candidate(
-            queries.JobRow.of(job), Milestones.of(job), queries.JobRow.of(queued), Milestones.of(queued)
-        )
+        candidate = queries.Candidate.of(job)
         at = utc_now()
         admission = await self._run(
             lambda conn: queries.admit_job(conn, candidate, at, max_working, max_queued, charge)
