@@ -74,6 +74,7 @@ class GenerationFlow(Watching, Asking, Cancelling, Queueing):
         """Pick up every unfinished job of ``platforms`` after a restart, or (a shared ledger) those whose
         instance stopped; returns how many.
 
+        Returns how many were picked up, queued ones aside (they start when a place frees).
         Polling resumes (progress counts from the job's original start), a video that finished while we
         were down is delivered, steps already shown are not shown again, and a job stopped while the
         provider's create was under way is reconciled (never created again blindly).
@@ -81,11 +82,12 @@ class GenerationFlow(Watching, Asking, Cancelling, Queueing):
         resumed = 0
         queues: set[str] = set()
         for job in await self._jobs.take_over(platforms, user_key):
+            if job.state is JobState.QUEUED:  # it waits for a place, as before the restart; a shared
+                queues.add(job.user_key)  # ledger hands queued jobs to every take-over: not counted
+                continue
             resumed += 1
             self._resumed.add(job.id)
-            if job.state is JobState.QUEUED:
-                queues.add(job.user_key)  # it waits for a place, as before the restart
-            elif job.state is JobState.RUNNING:
+            if job.state is JobState.RUNNING:
                 self._watch(job)
                 self._background.spawn(self.poll(job.id), f"poll:{job.id}")
             elif job.state is JobState.LATE:
