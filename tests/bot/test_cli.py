@@ -41,6 +41,9 @@ def run_videobot(
         ("VIDEOBOT_IMAGE_HOST", "ima"),  # needs IMA_API_KEY
         ("VIDEOBOT_ROUTING", "fastest"),
         ("VIDEOBOT_PROVIDER_ORDER", "ima,acme"),
+        ("VIDEOBOT_DATABASE_URL", "mysql://bot:pw@db/videobot"),
+        ("VIDEOBOT_LEASE_S", "1"),
+        ("VIDEOBOT_DATABASE_POOL_SIZE", "0"),
     ],
 )
 def test_bad_settings_print_one_line_and_exit_2(tmp_path: Path, name: str, value: str) -> None:

@@ -60,9 +60,11 @@ def test_without_a_database_each_command_says_so_in_one_line(tmp_path: Path) -> 
 
 
 def test_an_unreachable_database_is_one_line_without_its_password(tmp_path: Path) -> None:
-    done = run_videobot(["db", "status"], "", env_of(tmp_path, "postgresql://bot:s3cret@127.0.0.1:1/db"))
-    assert done.returncode == 2 and "cannot be reached" in done.stderr and "s3cret" not in done.stderr
-    assert "Traceback" not in done.stderr
+    env = env_of(tmp_path, "postgresql://bot:s3cret@127.0.0.1:1/db")
+    for args in (["db", "status"], ["run"], ["chat"], ["jobs"]):
+        done = run_videobot(args, "", env)
+        assert done.returncode == 2 and "cannot be reached" in done.stderr and "s3cret" not in done.stderr
+        assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
 
 
 async def test_migrate_sqlite_copies_the_whole_ledger_once(tmp_path: Path, postgres_url: str) -> None:
