@@ -95,7 +95,10 @@ class App:
         return await self.flow.resume(platforms=platforms, user_key=user_key)
 
     async def renew_leases(self) -> None:
-        await self.jobs.renew_leases()
+        """Hold our jobs a lease longer; let go of those another instance took meanwhile."""
+        working = self.flow.watched()
+        held = await self.jobs.renew_leases()
+        self.flow.let_go(working - held)
 
     async def take_over(self) -> None:
         for platforms, user_key in list(self.serving):

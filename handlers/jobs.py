@@ -382,8 +382,10 @@ class JobStore(Protocol):
         """
         ...
 
-    async def renew_leases(self) -> int:
-        """Extend this instance's hold on its unfinished jobs; returns how many (0 when not shared)."""
+    async def renew_leases(self) -> frozenset[str]:
+        """Extend this instance's hold on its unfinished jobs; returns their ids: a job this instance
+        works that is not among them is no longer its own (taken by a user's action elsewhere, or
+        after a lost lease). Not shared: every unfinished job."""
         ...
 
     def hold(self, name: str) -> AbstractAsyncContextManager[asyncio.Event]:

@@ -10,10 +10,13 @@ with a short note. All figures are virtual seconds (``VIDEOBOT_TIME_SCALE``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from handlers.jobs import Job
+from handlers.jobs import Job, JobState
 from handlers.timing import TimeScale
+from providers.errors import ProviderError
+from providers.types import TaskHandle, TaskState, TaskStatus
 
 POLL_BACKOFF_MAX_S = 120
 LATE_CHECK_EVERY_S = 300
@@ -37,6 +40,10 @@ class PollBackoff:
         self._until[job.id] = self._timescale.now() + timedelta(seconds=self._timescale.real(wait_s))
         return float(wait_s)
 
+    def noted(self, job_id: str) -> bool:
+        """A poll of ``job_id`` failed since its last answer."""
+        return job_id in self._until
+
     def clear(self, job_id: str) -> None:
         self._until.pop(job_id, None)
 
@@ -44,3 +51,33 @@ class PollBackoff:
 def late_check_over(job: Job, timescale: TimeScale) -> bool:
     """The provider no longer keeps the result: stop looking."""
     return job.started_at is None or timescale.elapsed(job.started_at) > LATE_CHECK_FOR_S
+
+
+@dataclass(frozen=True, slots=True)
+class Watched:
+    """What a poll of a cleanly running job needs, kept with its timer (so it goes with the timer).
+
+    Only this process changes a job it works (a shared ledger's other instances take it only
+    through a user's action or a lost lease, and then this one lets it go at the next renewal), so
+    while the provider says "still working" before the deadline, there is nothing to read or write.
+    """
+
+    provider: str
+    handle: TaskHandle
+    started_at: datetime
+    timeout_s: float
+
+    @classmethod
+    def of(cls, job: Job) -> Watched | None:
+        """None unless the job runs with a task and no failed poll (those take the recorded path)."""
+        if job.state is not JobState.RUNNING or job.handle is None or job.started_at is None:
+            return None
+        if job.poll_failures:
+            return None
+        return cls(job.provider, job.handle, job.started_at, job.timeout_s)
+
+    def changed_by(self, answer: TaskStatus | ProviderError, timescale: TimeScale) -> bool:
+        """Whether ``answer`` (or the clock: the deadline) asks anything of the job."""
+        if isinstance(answer, ProviderError) or answer.state in (TaskState.SUCCEEDED, TaskState.FAILED):
+            return True
+        return timescale.elapsed(self.started_at) > self.timeout_s

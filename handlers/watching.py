@@ -1,17 +1,21 @@
 """Seed 001 Steps 2 and 3: progress, polls (with backoff, the deadline and the late check), success.
 
 A task that exists is never abandoned: every poll error backs off until the deadline and after it
-(:mod:`handlers.polling`); the video is shown first, then its link, each once.
+(:mod:`handlers.polling`); the video is shown first, then its link, each once. A running job's poll
+timer carries what the poll needs (:class:`~handlers.polling.Watched`), so the common poll, "still
+working", reads and writes no ledger; any other answer is applied to the job as recorded.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 
 from handlers import metering, replies
+from handlers.background import Tick
 from handlers.jobdesk import JobDesk
 from handlers.jobs import Job, JobState, Step
-from handlers.polling import LATE_CHECK_EVERY_S, late_check_over
+from handlers.polling import LATE_CHECK_EVERY_S, Watched, late_check_over
 from handlers.reconciling import look_once
 from handlers.remembering import remember_model
 from providers.errors import ErrorKind, ProviderError, TaskLostError, UnexpectedResponseError
@@ -28,7 +32,7 @@ class Watching(JobDesk):
             job.id,
             poll_every_s=job.poll_every_s,
             progress_every_s=job.progress_every_s,
-            on_poll=self._background.tracked(self.poll),
+            on_poll=self._background.tracked(self._poller(job)),
             on_progress=self._background.tracked(self.report_progress),
             elapsed_s=self._timescale.elapsed(job.started_at) if job.started_at else 0.0,
         )
@@ -37,6 +41,27 @@ class Watching(JobDesk):
         self._scheduler.watch_late(
             job_id, every_s=LATE_CHECK_EVERY_S, on_poll=self._background.tracked(self.poll)
         )
+
+    def _poller(self, job: Job) -> Tick:
+        """The job's poll tick, knowing its task while it runs cleanly (see :class:`Watched`)."""
+        known = Watched.of(job)
+        if known is None:
+            return self.poll
+
+        async def poll(job_id: str) -> None:
+            await self.poll(job_id, known)
+
+        return poll
+
+    def watched(self) -> frozenset[str]:
+        """The jobs this process has timers for."""
+        return frozenset(self._scheduler.watched())
+
+    def let_go(self, job_ids: Collection[str]) -> None:
+        """Stop working jobs this instance no longer holds (a shared ledger: see ``renew_leases``)."""
+        for job_id in job_ids:
+            log.info("job %s: held elsewhere now; let go here", job_id)
+            self._let_go(job_id)
 
     async def _deliver_safely(self, job_id: str) -> None:
         async with self._lock(job_id):
@@ -56,12 +81,19 @@ class Watching(JobDesk):
                 job.status_message_id = message_id
                 await self._jobs.save(job)
 
-    async def poll(self, job_id: str) -> None:
+    async def poll(self, job_id: str, known: Watched | None = None) -> None:
         """One poll tick: finish the job, keep waiting, time out into the late check, or back off.
 
         The job's lock is not held while the provider answers, so its progress ticks are never late
         behind a slow poll; the answer is applied to the job as it is then, if it still waits for it.
+        With ``known`` (a job running with no failed poll), "still working" needs no ledger at all.
         """
+        if known is not None and not self._backoff.noted(job_id):
+            answer = await self._ask_provider(job_id, known.provider, known.handle)
+            if not known.changed_by(answer, self._timescale):
+                return
+            await self._apply(job_id, known.handle, answer)
+            return
         async with self._lock(job_id):
             job = await self._jobs.get(job_id, photos=False)
             if job is None or job.state not in (JobState.RUNNING, JobState.LATE) or job.handle is None:
@@ -72,6 +104,10 @@ class Watching(JobDesk):
                 return
             handle, provider = job.handle, job.provider
         answer = await self._ask_provider(job_id, provider, handle)
+        await self._apply(job_id, handle, answer)
+
+    async def _apply(self, job_id: str, handle: TaskHandle, answer: TaskStatus | ProviderError) -> None:
+        """Apply a poll's answer to the job as recorded now, if it still waits for that task."""
         async with self._lock(job_id):
             job = await self._jobs.get(job_id, photos=False)
             if job is None or job.state not in (JobState.RUNNING, JobState.LATE) or job.handle != handle:

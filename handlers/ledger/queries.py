@@ -215,6 +215,10 @@ def active_jobs(conn: sqlite3.Connection, user_key: str | None) -> list[Job]:
     return _all(conn.execute(sql, (user_key, *_FINAL)))
 
 
+def unfinished_ids(conn: sqlite3.Connection) -> frozenset[str]:
+    return frozenset(job_id for (job_id,) in conn.execute(f"SELECT id FROM jobs WHERE {_NOT_FINAL}", _FINAL))
+
+
 def latest_job(conn: sqlite3.Connection, user_key: str) -> Job | None:
     sql = "SELECT record FROM jobs WHERE user_key = ? ORDER BY created_at DESC, rowid DESC LIMIT 1"
     return _one(conn.execute(sql, (user_key,)))

@@ -121,8 +121,8 @@ class SqliteJobStore:
     async def take_over(self, platforms: Collection[str], user_key: str | None = None) -> list[Job]:
         return [job for job in await self.active(user_key) if job.chat.platform in platforms]
 
-    async def renew_leases(self) -> int:
-        return 0
+    async def renew_leases(self) -> frozenset[str]:
+        return await self._run(queries.unfinished_ids)
 
     @asynccontextmanager
     async def hold(self, name: str) -> AsyncIterator[asyncio.Event]:

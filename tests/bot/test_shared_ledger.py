@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from handlers.jobs import JobState
+from messages.control import CancelOutcome
 from messages.reply import ReplyKind
 from prefs.postgres import PostgresPreferenceStore
 from providers.types import TaskType
@@ -69,3 +70,32 @@ async def test_a_second_instance_finishes_the_jobs_of_one_that_stopped(
                 videos = [reply for reply in replies if reply.kind is ReplyKind.VIDEO]
                 assert len(videos) == 3, "each video delivered once"
                 assert len(fakes["ima"].calls("create")) == 3 >= creates, "never created twice"
+
+
+async def test_a_job_cancelled_on_another_instance_is_let_go_at_the_next_renewal(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    shared: dict[str, Any] = {"VIDEOBOT_DATABASE_URL": postgres_url, "VIDEOBOT_TIME_SCALE": 0.05, **LEASE}
+    async with providers("ima") as (fakes, env):
+        fakes["ima"].timings = Timings(queued_s=600, processing_s=600, empty_url_s=0)  # it runs on
+        async with (
+            running_app(tmp_path / "a", **env, **shared) as (first, _),
+            running_app(tmp_path / "b", **env, **shared) as (second, _),
+        ):
+            await Chat(first, "cy", lang="en").say("make a video of a kite")
+            async with asyncio.timeout(10):
+                while not first.flow.watched():
+                    await asyncio.sleep(0.02)
+            await asyncio.sleep(0.5)
+            assert fakes["ima"].calls("detail"), "it polls"
+            [job] = await first.jobs.active("cli:cy")
+            outcome, _ = await second.flow.cancel(job.id)  # the user's cancel reached the other one
+            assert outcome is CancelOutcome.STOPPED, "IMA cannot withdraw a task: no longer followed"
+            assert job.id in first.flow.watched(), "the first one has not heard yet"
+            await first.renew_leases()
+            assert first.flow.watched() == frozenset(), "let go: no more polls or progress here"
+            polls = len(fakes["ima"].calls("detail"))
+            await asyncio.sleep(1.0)  # two poll intervals at this time scale
+            assert len(fakes["ima"].calls("detail")) == polls
+            [ended] = await first.jobs.recent(user_key="cli:cy")
+            assert ended.state is JobState.CANCELLED

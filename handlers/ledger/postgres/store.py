@@ -167,14 +167,14 @@ class PostgresJobStore:
         every_s = self._lease.seconds / 3  # a dead holder's lock is free once its session is gone
         return locks.held(self.database, f"videobot:{name}", retry_s=every_s, check_s=every_s)
 
-    async def renew_leases(self) -> int:
-        async def renew(conn: Conn) -> int:
+    async def renew_leases(self) -> frozenset[str]:
+        async def renew(conn: Conn) -> frozenset[str]:
             cursor = await conn.execute(
                 """UPDATE jobs SET lease_until = now() + make_interval(secs => %s)
-                WHERE owner = %s AND state <> ALL(%s)""",
+                WHERE owner = %s AND state <> ALL(%s) RETURNING id""",
                 (self._lease.seconds, self._lease.owner, FINAL),
             )
-            return cursor.rowcount
+            return frozenset(job_id for (job_id,) in await cursor.fetchall())
 
         return await self._run(renew)
 

@@ -73,10 +73,11 @@ async def test_a_dead_instance_s_jobs_are_taken_over_once_its_lease_runs_out(
 
 async def test_renewing_keeps_the_jobs(pair: tuple[PostgresJobStore, PostgresJobStore]) -> None:
     a, b = pair
-    await a.add(quoted(1))
+    job = quoted(1)
+    await a.add(job)
     for _ in range(4):
         await asyncio.sleep(SHORT_LEASE_S / 3)
-        assert await a.renew_leases() == 1
+        assert await a.renew_leases() == {job.id}
         assert await b.take_over(CLI) == []
 
 
