@@ -5,7 +5,9 @@ real client over HTTP; the fake runs in its own process, so the figures are the 
 sends RATE messages a second for SECONDS, each from its own user, and prints the time from each
 message's arrival to its pre-notification (p50, p99), the CPU it cost and the event loop's lag.
 Phase 2 then holds every job in flight for HOLD seconds (the fake's tasks take longer than that) and
-prints progress updates sent against those due, their lateness and the loop's lag. Prints figures;
+prints progress updates sent against those due, their lateness and the loop's lag, and the CPU a
+timer tick (a poll or a progress update) costs; phase 1's CPU is then split into the messages' own
+share and the share of the ticks of the jobs already in flight. Prints figures;
 asserts nothing. Run: ``.venv/bin/python bench/load.py [RATE SECONDS HOLD [USERS]]`` (default 50 10 20,
 each message from its own user; ``200 10 35`` holds 2,000 jobs in flight, ``200 50 35`` 10,000, and
 ``200 60 5 2000`` is 200 msg/s for 60 s from 2,000 users).
@@ -27,7 +29,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from prometheus_client import REGISTRY
+
 from bench.remote_fake import remote_fake
+from bot import eventloop
 from bot.wiring import App
 from handlers.inbound import ChatRef, InboundMessage
 from handlers.jobs import JobState
@@ -107,18 +112,28 @@ async def warm_up(app: App, channel: TimedChannel) -> None:
         await asyncio.sleep(0.01)
 
 
+def ticks() -> float:
+    """Timer ticks started so far (polls and progress updates), from /metrics' own figures."""
+    return sum(
+        REGISTRY.get_sample_value("videobot_tick_lateness_seconds_count", {"timer": timer}) or 0.0
+        for timer in ("poll", "progress")
+    )
+
+
 async def phase_one(
     app: App, channel: TimedChannel, lags: list[float], rate: int, seconds: int, users: int | None
-) -> None:
+) -> tuple[float, float]:
+    """Prints phase 1's figures; returns its CPU seconds and the timer ticks run meanwhile."""
     total = rate * seconds
     await warm_up(app, channel)
     lags.clear()
-    cpu_before, threads_before = time.process_time(), thread_cpu()
+    cpu_before, threads_before, ticks_before = time.process_time(), thread_cpu(), ticks()
     sent, _handling = await send_messages(app, rate, seconds, users)
     deadline = time.monotonic() + 60
     while len(channel.notices) < total + 1 and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
-    cpu_ms = (time.process_time() - cpu_before) * 1000 / total
+    cpu_s, ticked = time.process_time() - cpu_before, ticks() - ticks_before
+    cpu_ms = cpu_s * 1000 / total
     threads = {
         name: (cpu - threads_before.get(name, 0.0)) * 1000 / total for name, cpu in thread_cpu().items()
     }
@@ -131,6 +146,7 @@ async def phase_one(
     )
     shares = ", ".join(f"{name} {ms:.1f} ms" for name, ms in sorted(threads.items(), key=lambda t: -t[1]))
     print(f"  CPU per message by thread: {shares}")
+    return cpu_s, ticked
 
 
 def thread_cpu() -> dict[str, float]:
@@ -148,11 +164,16 @@ def thread_cpu() -> dict[str, float]:
     return found
 
 
-async def phase_two(app: App, channel: TimedChannel, lags: list[float], hold: int) -> None:
+async def phase_two(
+    app: App, channel: TimedChannel, lags: list[float], hold: int, first: tuple[float, float], total: int
+) -> None:
     lags.clear()
     before, held = len(channel.progress), time.monotonic()
+    cpu_before, ticks_before = time.process_time(), ticks()
     await asyncio.sleep(hold)
     made = len(channel.progress) - before  # before the ledger is asked (updates go on meanwhile)
+    ticked = ticks() - ticks_before
+    tick_ms = (time.process_time() - cpu_before) * 1000 / ticked if ticked else 0.0
     running = len(await app.jobs.active())
     failures = Counter(
         str(job.error_kind) for job in await app.jobs.recent(state=JobState.FAILED, limit=1_000_000)
@@ -165,6 +186,13 @@ async def phase_two(app: App, channel: TimedChannel, lags: list[float], hold: in
     print(
         f"  progress updates sent {made}, due about {due}; lateness p99 {p(late, 99):.0f} ms; "
         f"loop lag p99 {p([lag * 1000 for lag in lags], 99):.0f} ms; peak RSS {rss_mb:.0f} MB"
+    )
+    cpu_s, ticked_before = first
+    own_ms = (cpu_s * 1000 - ticked_before * tick_ms) / total
+    print(
+        f"  CPU per timer tick (poll or progress update) {tick_ms:.2f} ms, {ticked / hold:.0f} ticks/s; "
+        f"so in phase 1 a message's own share was about {own_ms:.1f} ms, the rest the ticks of "
+        f"the jobs already in flight ({ticked_before / total:.1f} per message)"
     )
 
 
@@ -179,8 +207,8 @@ async def main(rate: int, seconds: int, hold: int, users: int | None = None) -> 
                 lags: list[float] = []
                 stop = asyncio.Event()
                 probe = asyncio.create_task(loop_lag(lags, stop))
-                await phase_one(app, channel, lags, rate, seconds, users)
-                await phase_two(app, channel, lags, hold)
+                first = await phase_one(app, channel, lags, rate, seconds, users)
+                await phase_two(app, channel, lags, hold, first, rate * seconds)
                 stop.set()
                 await probe
 
@@ -206,4 +234,4 @@ def _lateness(channel: TimedChannel, since: float) -> list[float]:
 if __name__ == "__main__":
     args = [int(a) for a in sys.argv[1:5]]
     rate, seconds, hold = (args + [50, 10, 20][len(args) :])[:3]
-    asyncio.run(main(rate, seconds, hold, args[3] if len(args) > 3 else None))
+    eventloop.run(main(rate, seconds, hold, args[3] if len(args) > 3 else None))

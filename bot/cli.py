@@ -5,13 +5,13 @@ Setup problems: one line, exit 2."""
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from pathlib import Path
+from typing import Any
 
-from bot import logs
+from bot import eventloop, logs
 from bot.lifecycle import AdapterError, DataDirBusy, hold_data_dir, stop_signals
 from bot.operator import list_jobs, run_admin, show_credits, show_job
 from bot.settings import Settings, SettingsError, load_settings
@@ -138,23 +138,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     # A tick skipped because the previous one still runs is by design (coalesced timers), not news.
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
     logging.getLogger("discord").setLevel(logging.DEBUG if settings.log_level == "DEBUG" else logging.ERROR)
+
+    def run(main: Coroutine[Any, Any, int]) -> int:
+        return eventloop.run(main, settings.event_loop)
+
     try:
         if args.command == "discord":
-            return asyncio.run(_discord_sync(settings, args.guild, args.force))
+            return run(_discord_sync(settings, args.guild, args.force))
         if args.command == "credits":
-            return asyncio.run(show_credits(settings, sys.stdout))
+            return run(show_credits(settings, sys.stdout))
         if args.command == "jobs":
-            return asyncio.run(_jobs(settings, args))
+            return run(_jobs(settings, args))
         if args.command in ("usage", "budget", "admin", "audit"):
             words = {"admin": [], "audit": ["log"]}.get(args.command, [args.command])
-            return asyncio.run(run_admin(settings, sys.stdout, [*words, *getattr(args, "words", [])]))
+            return run(run_admin(settings, sys.stdout, [*words, *getattr(args, "words", [])]))
         if args.command in ("db", "migrate-sqlite", "prefs"):
-            return asyncio.run(_database(settings, args))
+            return run(_database(settings, args))
         if args.command == "chat":
-            return asyncio.run(_chat(settings, args.user, args.lang, args.jsonl))
+            return run(_chat(settings, args.user, args.lang, args.jsonl))
         from bot.runner import run_bot
 
-        return asyncio.run(run_bot(settings))
+        return run(run_bot(settings))
     except (LedgerError, SettingsError, AdapterError, DataDirBusy) as exc:
         print(f"videobot: {exc}", file=sys.stderr)
         return 2

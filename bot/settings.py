@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.eventloop import EventLoopKind
 from bot.videofiles import VideoSources
 from handlers.access import id_set
 from handlers.budgets import Budget, Calendar, Confirmation, Limits, usd_to_millicents
@@ -93,6 +94,8 @@ class Settings(BaseSettings):
     database_pool_size: int = Field(default=10, ge=1, le=200, validation_alias="VIDEOBOT_DATABASE_POOL_SIZE")
     # Real seconds an instance holds its jobs without renewing; a dead instance's jobs move on after it.
     lease_s: float = Field(default=30.0, ge=3, le=600, validation_alias="VIDEOBOT_LEASE_S")
+    # uvloop (libuv) by default; asyncio's own loop if a platform ever misbehaves on it.
+    event_loop: EventLoopKind = Field(default="uvloop", validation_alias="VIDEOBOT_EVENT_LOOP")
 
     @field_validator(
         "ima_api_key", "mediaio_api_key", "aivideomaker_api_key", "aims_api_key", "mythiq_api_key"

@@ -44,6 +44,7 @@ def run_videobot(
         ("VIDEOBOT_DATABASE_URL", "mysql://bot:pw@db/videobot"),
         ("VIDEOBOT_LEASE_S", "1"),
         ("VIDEOBOT_DATABASE_POOL_SIZE", "0"),
+        ("VIDEOBOT_EVENT_LOOP", "trio"),
     ],
 )
 def test_bad_settings_print_one_line_and_exit_2(tmp_path: Path, name: str, value: str) -> None:
@@ -53,8 +54,9 @@ def test_bad_settings_print_one_line_and_exit_2(tmp_path: Path, name: str, value
     assert "Traceback" not in result.stderr
 
 
-def test_chat_subprocess_jsonl_delivers_video_then_link(tmp_path: Path) -> None:
-    env = {"VIDEOBOT_DATA_DIR": str(tmp_path), "VIDEOBOT_TIME_SCALE": "0.002"}
+@pytest.mark.parametrize("loop", ["uvloop", "asyncio"])
+def test_chat_subprocess_jsonl_delivers_video_then_link(tmp_path: Path, loop: str) -> None:
+    env = {"VIDEOBOT_DATA_DIR": str(tmp_path), "VIDEOBOT_TIME_SCALE": "0.002", "VIDEOBOT_EVENT_LOOP": loop}
     result = run_videobot(["chat", "--user", "carol", "--jsonl"], "make a video of a red kite\n", env)
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
