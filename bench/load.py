@@ -227,7 +227,8 @@ def _lateness(channel: TimedChannel, since: float) -> list[float]:
     for job_id, at in channel.progress:
         start = channel.started.get(job_id)
         if start is not None and at >= since:
-            late.append(((at - start) % EVERY_S) * 1000)
+            offset = (at - start + EVERY_S / 2) % EVERY_S - EVERY_S / 2  # from the nearest due time
+            late.append(max(0.0, offset) * 1000)  # a hair early (the notice is timed on return) is on time
     return late
 
 

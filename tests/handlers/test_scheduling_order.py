@@ -9,7 +9,8 @@ import time
 
 import pytest
 
-from handlers.scheduling import JobScheduler
+from handlers.scheduling import RESOLUTION_S, JobScheduler
+from handlers.timing import TimeScale
 
 
 async def idle(job_id: str) -> None:
@@ -103,3 +104,37 @@ async def test_a_tick_already_running_is_skipped_and_counted(scheduler: JobSched
     await asyncio.sleep(0.06)
     assert scheduler.skipped >= 3
     release.set()
+
+
+async def test_ticks_due_close_together_share_a_wake() -> None:
+    """200 timers due 5 ms apart: the timer wakes at most once per resolution, and runs them all."""
+    scheduler = JobScheduler(TimeScale(1.0))
+    scheduler.start()
+    seen: list[str] = []
+
+    async def tick(job_id: str) -> None:
+        seen.append(job_id)
+
+    async def never(job_id: str) -> None:
+        raise AssertionError("the poll timer is not due in this test")
+
+    try:
+        began = asyncio.get_running_loop().time()
+        for number in range(200):
+            scheduler.watch(
+                f"job_{number}",
+                poll_every_s=3600,
+                progress_every_s=1.0,
+                on_poll=never,
+                on_progress=tick,
+                elapsed_s=1.0 - (number + 1) * 0.005,  # due 5, 10 … 1,000 ms from now
+            )
+        async with asyncio.timeout(30):
+            while len(set(seen)) < 200:
+                await asyncio.sleep(0.005)
+        took = asyncio.get_running_loop().time() - began
+        assert set(seen) == {f"job_{number}" for number in range(200)}
+        assert scheduler.wakes <= took / RESOLUTION_S + 1, "never two wakes within one resolution"
+        assert scheduler.wakes < 100
+    finally:
+        scheduler.shutdown()
