@@ -10,7 +10,9 @@ is most of the event loop. This transport maps each side faithfully:
 - aiohttp's errors become httpx's: a refused or unreachable host ``ConnectError``, a connect that
   took too long ``ConnectTimeout``, a read ``ReadTimeout``, a dropped connection
   ``RemoteProtocolError``, a broken body ``ReadError``, anything else ``NetworkError``;
-- the body is handed to httpx undecoded (httpx decodes ``Content-Encoding`` itself) and streamed;
+- the body is handed to httpx undecoded (httpx decodes ``Content-Encoding`` itself): read at once
+  when it declares a small length (a provider's JSON answer: the connection goes back to the pool
+  before the caller parses it), streamed otherwise (a video);
 - ``HTTP_PROXY`` / ``HTTPS_PROXY`` / ``NO_PROXY`` are honoured as httpx does, read once (aiohttp's own
   ``trust_env`` would read them and ``~/.netrc`` on a worker thread for every request).
 """
@@ -25,6 +27,7 @@ import aiohttp
 import httpx
 
 CHUNK_BYTES = 64 * 1024
+READ_AT_ONCE_BYTES = 256 * 1024  # bodies declaring at most this are read before the response returns
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):
@@ -68,10 +71,13 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             raise _httpx_error(exc, request) from exc
         except TimeoutError as exc:  # no other timeout is set: treat it as the read's
             raise httpx.ReadTimeout(str(exc) or "timed out", request=request) from exc
+        length = answer.content_length
+        small = length is not None and length <= READ_AT_ONCE_BYTES
+        body_stream = httpx.ByteStream(await _read_all(answer, request)) if small else _Body(answer, request)
         return httpx.Response(
             answer.status,
             headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in answer.raw_headers],
-            stream=_Body(answer, request),
+            stream=body_stream,
             extensions={"http_version": b"HTTP/1.1", "reason_phrase": (answer.reason or "").encode()},
             request=request,
         )
@@ -135,6 +141,18 @@ class _Body(httpx.AsyncByteStream):
 
     async def aclose(self) -> None:
         self._answer.release()
+
+
+async def _read_all(answer: aiohttp.ClientResponse, request: httpx.Request) -> bytes:
+    """The whole body; a read that stalls or breaks is httpx's error, as when streamed."""
+    try:
+        return await answer.read()
+    except aiohttp.ClientError as exc:
+        raise _httpx_error(exc, request) from exc
+    except TimeoutError as exc:
+        raise httpx.ReadTimeout(str(exc) or "read timed out", request=request) from exc
+    finally:
+        answer.release()
 
 
 def _timeout(given: dict[str, Any]) -> aiohttp.ClientTimeout:

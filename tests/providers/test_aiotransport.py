@@ -11,7 +11,7 @@ import httpx
 import pytest
 from aiohttp import web
 
-from providers.aiotransport import AiohttpTransport, Proxies
+from providers.aiotransport import READ_AT_ONCE_BYTES, AiohttpTransport, Proxies
 from providers.http import BoundedClient
 from tests.fakes.server import serve
 
@@ -47,12 +47,24 @@ def app() -> web.Application:
     async def redirect(_: web.Request) -> web.Response:
         raise web.HTTPFound("/echo")
 
+    async def trickle(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Length": "100"})
+        await response.prepare(request)
+        await response.write(b"0123456789")
+        await asyncio.sleep(1)
+        return response
+
+    async def large(_: web.Request) -> web.Response:
+        return web.Response(body=b"v" * (READ_AT_ONCE_BYTES + 1))
+
     application = web.Application()
     application.router.add_route("*", "/echo", echo)
     application.router.add_get("/gzip", gzipped)
     application.router.add_get("/slow", slow)
     application.router.add_get("/cut", cut)
     application.router.add_get("/redirect", redirect)
+    application.router.add_get("/trickle", trickle)
+    application.router.add_get("/large", large)
     return application
 
 
@@ -84,6 +96,26 @@ async def test_a_stalled_answer_is_a_read_timeout_and_a_cut_one_a_read_error() -
             await client.get("/slow", timeout=httpx.Timeout(5, read=0.1))
         with pytest.raises((httpx.ReadError, httpx.RemoteProtocolError)):
             await client.get("/cut")
+
+
+async def test_a_body_that_stalls_mid_way_is_a_read_timeout() -> None:
+    async with serve(app()) as url, httpx.AsyncClient(transport=AiohttpTransport(), base_url=url) as client:
+        with pytest.raises(httpx.ReadTimeout):
+            await client.get("/trickle", timeout=httpx.Timeout(5, read=0.1))
+
+
+async def test_a_small_answer_frees_its_connection_at_once_and_a_large_one_streams() -> None:
+    async with serve(app()) as url:
+        transport = AiohttpTransport(max_connections=1)
+        async with httpx.AsyncClient(transport=transport, base_url=url) as client:
+            small = await client.send(client.build_request("GET", "/echo"), stream=True)  # not read yet
+            after = await client.get("/echo", timeout=httpx.Timeout(5, pool=0.5))  # the one connection
+            assert after.status_code == 200 and (await small.aread()) and small.json()["method"] == "GET"
+            await small.aclose()
+            large = await client.send(client.build_request("GET", "/large"), stream=True)
+            chunks = [chunk async for chunk in large.aiter_raw()]
+            await large.aclose()
+    assert sum(map(len, chunks)) == READ_AT_ONCE_BYTES + 1 and len(chunks) > 1
 
 
 async def test_waiting_for_a_connection_past_connect_and_pool_is_a_connect_timeout() -> None:
