@@ -98,6 +98,12 @@ async def test_a_stalled_answer_is_a_read_timeout_and_a_cut_one_a_read_error() -
             await client.get("/cut")
 
 
+async def test_a_head_answer_declaring_a_length_has_no_body() -> None:
+    async with serve(app()) as url, httpx.AsyncClient(transport=AiohttpTransport(), base_url=url) as client:
+        answer = await asyncio.wait_for(client.head("/echo"), 5)
+    assert answer.status_code == 200 and int(answer.headers["content-length"]) > 0 and answer.content == b""
+
+
 async def test_a_body_that_stalls_mid_way_is_a_read_timeout() -> None:
     async with serve(app()) as url, httpx.AsyncClient(transport=AiohttpTransport(), base_url=url) as client:
         with pytest.raises(httpx.ReadTimeout):
