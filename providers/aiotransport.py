@@ -20,7 +20,8 @@ is most of the event loop. This transport maps each side faithfully:
 from __future__ import annotations
 
 import urllib.request
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import aiohttp
@@ -131,28 +132,32 @@ class _Body(httpx.AsyncByteStream):
         self._request = request
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        try:
+        with _body_errors(self._request):
             async for chunk in self._answer.content.iter_chunked(CHUNK_BYTES):
                 yield chunk
-        except aiohttp.ClientError as exc:
-            raise _httpx_error(exc, self._request) from exc
-        except TimeoutError as exc:
-            raise httpx.ReadTimeout(str(exc) or "read timed out", request=self._request) from exc
 
     async def aclose(self) -> None:
         self._answer.release()
 
 
 async def _read_all(answer: aiohttp.ClientResponse, request: httpx.Request) -> bytes:
-    """The whole body; a read that stalls or breaks is httpx's error, as when streamed."""
+    """The whole body, as when streamed; the connection goes back to the pool either way."""
     try:
-        return await answer.read()
+        with _body_errors(request):
+            return await answer.read()
+    finally:
+        answer.release()
+
+
+@contextmanager
+def _body_errors(request: httpx.Request) -> Iterator[None]:
+    """A body read that stalls is httpx's ``ReadTimeout``; one that breaks, httpx's own error."""
+    try:
+        yield
     except aiohttp.ClientError as exc:
         raise _httpx_error(exc, request) from exc
     except TimeoutError as exc:
         raise httpx.ReadTimeout(str(exc) or "read timed out", request=request) from exc
-    finally:
-        answer.release()
 
 
 def _timeout(given: dict[str, Any]) -> aiohttp.ClientTimeout:
