@@ -4,6 +4,9 @@ Matching ignores case and spaces/hyphens/underscores between name parts ("Kling 
 "klingo1"), accepts an optional "v" before a version ("kling v2.6"), and never matches inside a
 Latin word ("swan", "wander", "vidual"). A family word followed by a version we do not know
 ("kling 3", "可灵3.0") is not a match: it names a model we do not have.
+
+Every name begins with its first word, so the one long pattern is tried only where one of those
+words begins (:mod:`handlers.intent.gates`), not at every character of the message.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from handlers.intent.gates import starts_of
 from handlers.intent.text import CJK
 from handlers.intent.types import ModelMention
 from providers.specs import FAMILY_ALIASES, SPECS
@@ -72,12 +76,18 @@ _NAMES_RE = re.compile(
     ),
     re.IGNORECASE,
 )
+_STARTS = starts_of(tokens[0] for tokens, _ in _TABLE)  # each alternative above begins with its first token
 
 
 def find_model_names(text: str) -> list[NameMatch]:
     """Every model name in ``text``, left to right; at one place the longest name wins."""
     found: list[NameMatch] = []
-    for match in _NAMES_RE.finditer(text):
+    end = 0
+    for start in _STARTS.finditer(text):
+        match = _NAMES_RE.match(text, start.start()) if start.start() >= end else None
+        if match is None:
+            continue
+        end = match.end()
         assert match.lastgroup is not None
         named = _TABLE[int(match.lastgroup[1:])][1]
         mention = ModelMention(key=named.key, family=named.family, text=match.group())

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from typing import TypeVar
 
+from handlers.intent.gates import Gated, any_of
 from handlers.intent.text import cut_spans
 from providers.types import VideoParams
 
@@ -34,36 +35,54 @@ _ORIENTATION = {
 }  # fmt: skip
 _CLAUSE_EDGE = r"[\s,，、;；。.!！?？]"
 
-_ZH_DURATION = re.compile(
-    rf"(?:(?:时长|长度)(?:为|是|[:：])?\s*)?(?<![\d.第一二两三四五六七八九十])(?P<n>\d{{1,3}}|{_ZH_NUMBER})\s*秒钟?(?:的|长)?"
+_ZH_DURATION = Gated(
+    re.compile(
+        rf"(?:(?:时长|长度)(?:为|是|[:：])?\s*)?(?<![\d.第一二两三四五六七八九十])(?P<n>\d{{1,3}}|{_ZH_NUMBER})\s*秒钟?(?:的|长)?"
+    ),
+    any_of(("秒",)),
 )
-_EN_DURATION = re.compile(
-    r"(?:\b(?:for|of|in|about|around|lasting|duration(?:\s+of)?)\s*[:：]?\s*)?"
-    rf"(?<![A-Za-z0-9.])(?:(?P<n>\d{{1,3}})[\s-]*(?P<unit>s|secs?|seconds?)|(?P<w>{'|'.join(_EN_WORDS)})"
-    r"[\s-]+(?:secs?|seconds?))(?![A-Za-z0-9])(?:\s+long)?",
-    re.IGNORECASE,
+_EN_DURATION = Gated(
+    re.compile(
+        r"(?:\b(?:for|of|in|about|around|lasting|duration(?:\s+of)?)\s*[:：]?\s*)?"
+        rf"(?<![A-Za-z0-9.])(?:(?P<n>\d{{1,3}})[\s-]*(?P<unit>s|secs?|seconds?)|(?P<w>{'|'.join(_EN_WORDS)})"
+        r"[\s-]+(?:secs?|seconds?))(?![A-Za-z0-9])(?:\s+long)?",
+        re.IGNORECASE,
+    ),
+    re.compile(r"\d|sec", re.IGNORECASE),  # a number, or a number word before "sec"
 )
-_RATIO = re.compile(
-    r"(?:(?:(?:画面|视频)?比例|画幅|(?:aspect\s+)?ratio)\s*(?:为|是|of|[:：])?\s*|\bin\s+)?"
-    r"(?<![\d.])(?P<a>\d{1,2})\s*[:：]\s*(?P<b>\d{1,2})(?![\d.])"
-    r"(?:\s*(?:的|比例|画幅|format|aspect\s+ratio|ratio))?",
-    re.IGNORECASE,
+_RATIO = Gated(
+    re.compile(
+        r"(?:(?:(?:画面|视频)?比例|画幅|(?:aspect\s+)?ratio)\s*(?:为|是|of|[:：])?\s*|\bin\s+)?"
+        r"(?<![\d.])(?P<a>\d{1,2})\s*[:：]\s*(?P<b>\d{1,2})(?![\d.])"
+        r"(?:\s*(?:的|比例|画幅|format|aspect\s+ratio|ratio))?",
+        re.IGNORECASE,
+    ),
+    any_of((":", "：")),
 )
 _ZH_ORIENTATION = re.compile(r"(?P<w>竖屏|竖版|横屏|横版|宽屏)(?:模式|比例|画幅|格式)?(?:的)?")
-_ZH_SQUARE = re.compile(
-    r"(?P<w>正?方形)(?:(?:比例|尺寸|画幅|格式|构图|画面)的?|的?(?=视频|短片))"
-    rf"|(?:^|(?<={_CLAUSE_EDGE}))(?P<alone>正?方形)的?(?=\s*(?:{_CLAUSE_EDGE}|$))"
+_ZH_SQUARE = Gated(
+    re.compile(
+        r"(?P<w>正?方形)(?:(?:比例|尺寸|画幅|格式|构图|画面)的?|的?(?=视频|短片))"
+        rf"|(?:^|(?<={_CLAUSE_EDGE}))(?P<alone>正?方形)的?(?=\s*(?:{_CLAUSE_EDGE}|$))"
+    ),
+    any_of(("方形",)),
 )
-_EN_ORIENTATION = re.compile(
-    r"(?P<pre>\bin\s+)?\b(?P<w>vertical|portrait|horizontal|landscape|widescreen|square)"
-    r"(?P<fmt>[\s-]+(?:mode|format|orientation|aspect(?:\s+ratio)?|ratio|screen))?\b",
-    re.IGNORECASE,
+_EN_ORIENTATION = Gated(
+    re.compile(
+        r"(?P<pre>\bin\s+)?\b(?P<w>vertical|portrait|horizontal|landscape|widescreen|square)"
+        r"(?P<fmt>[\s-]+(?:mode|format|orientation|aspect(?:\s+ratio)?|ratio|screen))?\b",
+        re.IGNORECASE,
+    ),
+    any_of(("vertical", "portrait", "horizontal", "landscape", "widescreen", "square")),
 )
 _EN_VIDEO_AFTER = re.compile(r"[\s-]+(?:video|clip|shot)\b", re.IGNORECASE)
-_RESOLUTION = re.compile(
-    r"(?:(?:分辨率|清晰度|resolution)\s*(?:为|是|[:：])?\s*|\b(?:in|at)\s+)?"
-    r"(?<![A-Za-z0-9])(?P<r>(?:480|540|720|768|1080)\s*p|4\s*k)(?![A-Za-z0-9])(?:\s*(?:的|分辨率|resolution))?",
-    re.IGNORECASE,
+_RESOLUTION = Gated(
+    re.compile(
+        r"(?:(?:分辨率|清晰度|resolution)\s*(?:为|是|[:：])?\s*|\b(?:in|at)\s+)?"
+        r"(?<![A-Za-z0-9])(?P<r>(?:480|540|720|768|1080)\s*p|4\s*k)(?![A-Za-z0-9])(?:\s*(?:的|分辨率|resolution))?",
+        re.IGNORECASE,
+    ),
+    re.compile("[0-9]"),  # every resolution is written with digits
 )
 
 
@@ -116,7 +135,9 @@ def _resolution(match: re.Match[str]) -> str:
 
 
 def _take(
-    text: str, rules: list[tuple[re.Pattern[str], Callable[[re.Match[str]], T | None]]], remove_all: bool
+    text: str,
+    rules: list[tuple[Gated | re.Pattern[str], Callable[[re.Match[str]], T | None]]],
+    remove_all: bool,
 ) -> tuple[T | None, str]:
     """The first value any rule reads, and the text without its phrase (or without every phrase)."""
     found: list[tuple[int, int, T]] = []

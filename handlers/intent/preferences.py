@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from handlers.intent.gates import Gated, any_of
 from handlers.intent.names import NameMatch, find_model_names
 from handlers.intent.text import CJK, PUNCT, cut, cut_spans, is_blank
 from handlers.intent.types import ModelMention, Policy
@@ -57,32 +58,38 @@ _ZH = rf"(?:{_ZH_TRIGGER})"
 _EN = rf"(?:{_EN_TRIGGER})"
 _ZH_ONE = r"的?(?:模型|那个|那款|一个|版本)?"
 _EN_ONE = r"(?:\s+(?:model|one|option))?"
-_BEST = re.compile(
-    "|".join(
-        (
-            rf"{_ZH}最好的?(?:模型|那个|那款|一个|版本)?",
-            rf"{_ZH}?最好的?模型",
-            rf"{_ZH}?(?:最高|最好的?|最佳|最强)(?:质量|画质|效果){_ZH_ONE}",
-            rf"{_ZH}?(?:质量|画质|效果)最好{_ZH_ONE}",
-            rf"{_EN}?(?:the\s+)?(?:best|highest|top|max(?:imum)?)[\s-]+quality(?:\s+model)?\b{_EN_TAIL}",
-            rf"{_EN}?(?:the\s+)?(?:very\s+)?best\s+(?:model|one|option)\b{_EN_TAIL}",
-            rf"{_EN}(?:very\s+)?best\b{_EN_TAIL}",
-        )
+_BEST = Gated(
+    re.compile(
+        "|".join(
+            (
+                rf"{_ZH}最好的?(?:模型|那个|那款|一个|版本)?",
+                rf"{_ZH}?最好的?模型",
+                rf"{_ZH}?(?:最高|最好的?|最佳|最强)(?:质量|画质|效果){_ZH_ONE}",
+                rf"{_ZH}?(?:质量|画质|效果)最好{_ZH_ONE}",
+                rf"{_EN}?(?:the\s+)?(?:best|highest|top|max(?:imum)?)[\s-]+quality(?:\s+model)?\b{_EN_TAIL}",
+                rf"{_EN}?(?:the\s+)?(?:very\s+)?best\s+(?:model|one|option)\b{_EN_TAIL}",
+                rf"{_EN}(?:very\s+)?best\b{_EN_TAIL}",
+            )
+        ),
+        re.IGNORECASE,
     ),
-    re.IGNORECASE,
+    any_of(("最", "best", "quality")),  # each way above of asking for the best says one of these
 )
-_CHEAPEST = re.compile(
-    "|".join(
-        (
-            rf"{_ZH}?(?:最便宜|最省钱|最实惠|最低价|价格最低|成本最低|最低成本){_ZH_ONE}",
-            rf"{_ZH}便宜(?:点|一点|些|一些)?{_ZH_ONE}",
-            rf"{_ZH}?便宜(?:点|一点|些|一些)?的模型",
-            rf"{_EN}?(?:the\s+)?(?:cheapest|least\s+expensive|lowest[\s-]+(?:cost|price)){_EN_ONE}\b{_EN_TAIL}",
-            rf"{_EN}(?:an?\s+)?(?:cheap|cheaper|budget){_EN_ONE}\b{_EN_TAIL}",
-            rf"(?:an?\s+)?(?:cheap|cheaper|budget)\s+model\b{_EN_TAIL}",
-        )
+_CHEAPEST = Gated(
+    re.compile(
+        "|".join(
+            (
+                rf"{_ZH}?(?:最便宜|最省钱|最实惠|最低价|价格最低|成本最低|最低成本){_ZH_ONE}",
+                rf"{_ZH}便宜(?:点|一点|些|一些)?{_ZH_ONE}",
+                rf"{_ZH}?便宜(?:点|一点|些|一些)?的模型",
+                rf"{_EN}?(?:the\s+)?(?:cheapest|least\s+expensive|lowest[\s-]+(?:cost|price)){_EN_ONE}\b{_EN_TAIL}",
+                rf"{_EN}(?:an?\s+)?(?:cheap|cheaper|budget){_EN_ONE}\b{_EN_TAIL}",
+                rf"(?:an?\s+)?(?:cheap|cheaper|budget)\s+model\b{_EN_TAIL}",
+            )
+        ),
+        re.IGNORECASE,
     ),
-    re.IGNORECASE,
+    any_of(("最", "便宜", "cheap", "expensive", "lowest", "budget")),  # as above, for the cheapest
 )
 _ALWAYS = re.compile(
     r"以后|今后|之后|从现在|从今|往后|默认|一直|总是|always|from\s+now\s+on|default", re.IGNORECASE

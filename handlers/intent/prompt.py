@@ -58,24 +58,35 @@ _FILLER = re.compile(
 )
 _MAX_PASSES = 8  # real requests need at most four; bounds degenerate input
 _EMPTY_BRACKETS = re.compile(r"\(\s*\)|（\s*）|\[\s*\]|【\s*】|「\s*」|“\s*”|\"\s*\"")
+_SPACES = re.compile(r"\s+")
+_SPACE_BEFORE_MARK = re.compile(r"\s+([,，、.。!！?？;；:：])")
+_REPEATED_SEPARATORS = re.compile(r"([,，、;；])(?:\s*[,，、;；])+")
 
 
 def tidy(text: str) -> str:
-    """Collapse whitespace and separators that removals left behind; strip them from both ends."""
-    text = _EMPTY_BRACKETS.sub("", text)
-    text = re.sub(r"\s+", " ", text)
-    text = re.sub(r"\s+([,，、.。!！?？;；:：])", r"\1", text)
-    text = re.sub(r"([,，、;；])(?:\s*[,，、;；])+", r"\1", text)
+    """Collapse whitespace and separators that removals left behind; strip them from both ends.
+    Brackets left empty go, nested ones too, so a tidy text stays as it is: ``tidy(tidy(t)) == tidy(t)``."""
+    emptied = 1
+    while emptied:
+        text, emptied = _EMPTY_BRACKETS.subn("", text)
+    text = _SPACES.sub(" ", text)
+    text = _SPACE_BEFORE_MARK.sub(r"\1", text)
+    text = _REPEATED_SEPARATORS.sub(r"\1", text)
     return text.strip(PUNCT_CHARS)
+
+
+_STRIPS = ((_LEADING, ""), (_TRAILING, ""), (_MAKE_X_VIDEO, r"\g<body>"))
 
 
 def clean_prompt(text: str) -> str:
     """``text`` without request words ("帮我做一个…的视频", "make a video of") and dangling punctuation."""
     text = tidy(text)
     for _ in range(_MAX_PASSES):
-        stripped = _LEADING.sub("", text, count=1)
-        stripped = _TRAILING.sub("", tidy(stripped), count=1)
-        stripped = tidy(_MAKE_X_VIDEO.sub(r"\g<body>", tidy(stripped)))
+        stripped = text
+        for pattern, replacement in _STRIPS:
+            stripped, removed = pattern.subn(replacement, stripped, count=1)
+            if removed:
+                stripped = tidy(stripped)  # else it is tidy already
         if stripped == text:
             break
         text = stripped

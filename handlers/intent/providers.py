@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from handlers.intent.gates import any_of
+
 _DISTINCT: dict[str, str] = {
     "ima": r"ima\s*studio",
     "mediaio": r"media\.?io",
@@ -33,11 +35,12 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         for provider, word in _SHORT.items()
     ),
 )
+_GATE = any_of(("ima", "media", "maker", "myth", "aims"))  # every pattern above needs one of these words
 
 
 def extract_provider(text: str) -> tuple[str | None, str]:
     """The provider named in ``text`` (our provider key) and the text without it."""
-    for provider, pattern in _PATTERNS:
+    for provider, pattern in _PATTERNS if _GATE.search(text) else ():
         match = pattern.search(text)
         if match:
             rest = f"{text[: match.start()]} {text[match.end() :]}"
