@@ -32,9 +32,10 @@ _FINAL = tuple(sorted(state.value for state in FINAL_STATES))
 _NOT_FINAL = f"state NOT IN ({', '.join('?' * len(_FINAL))})"
 _IS_FINAL = f"state IN ({', '.join('?' * len(_FINAL))})"
 _WORKING = tuple(sorted(state.value for state in WORKING_STATES))
-_COUNT_WORKING = (
+COUNT_WORKING = (
     f"SELECT count(*) FROM jobs WHERE user_key = ? AND state IN ({', '.join('?' * len(_WORKING))})"
 )
+COUNT_QUEUED = "SELECT count(*) FROM jobs WHERE user_key = ? AND state = ?"
 SPEND_KEPT = timedelta(days=62)
 _UPSERT_JOB = """
     INSERT INTO jobs (id, inbound_key, user_key, state, created_at, updated_at, finished_at, record)
@@ -108,7 +109,7 @@ def admit_job(
         if charge is not None and (barred := spending.barred(conn, charge)) is not None:
             return Admission(admitted=False, barred=barred)
         user = job.row.user_key
-        working: int = conn.execute(_COUNT_WORKING, (user, *_WORKING)).fetchone()[0]
+        working: int = conn.execute(COUNT_WORKING, (user, *_WORKING)).fetchone()[0]
         queued = _count_queued(conn, user) if working >= max_working else 0
         if working >= max_working and queued >= max_queued:
             return Admission(admitted=False)
@@ -124,7 +125,7 @@ def admit_job(
 def promote_job(conn: sqlite3.Connection, user_key: str, max_working: int, at: datetime) -> JobRow | None:
     """One transaction: a free place for ``user_key`` goes to their oldest queued job (its row)."""
     with transaction(conn):
-        working: int = conn.execute(_COUNT_WORKING, (user_key, *_WORKING)).fetchone()[0]
+        working: int = conn.execute(COUNT_WORKING, (user_key, *_WORKING)).fetchone()[0]
         if working >= max_working:
             return None
         found = conn.execute(
@@ -141,9 +142,7 @@ def promote_job(conn: sqlite3.Connection, user_key: str, max_working: int, at: d
 
 
 def _count_queued(conn: sqlite3.Connection, user_key: str) -> int:
-    found: int = conn.execute(
-        "SELECT count(*) FROM jobs WHERE user_key = ? AND state = ?", (user_key, JobState.QUEUED.value)
-    ).fetchone()[0]
+    found: int = conn.execute(COUNT_QUEUED, (user_key, JobState.QUEUED.value)).fetchone()[0]
     return found
 
 

@@ -19,7 +19,7 @@ from handlers.ledger.errors import LedgerError, ledger_error
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2  # PRAGMA user_version; 0 is a new, empty file
+SCHEMA_VERSION = 3  # PRAGMA user_version; 0 is a new, empty file
 
 SCHEMA = (
     """CREATE TABLE jobs (
@@ -88,7 +88,10 @@ MONEY = (
         detail TEXT NOT NULL
     )""",
 )
-MIGRATIONS: dict[int, tuple[str, ...]] = {1: SCHEMA, 2: MONEY}  # version -> statements that reach it
+# Version 3: each admission counts its user's working and queued jobs. By (user, state) that is a few
+# index entries; by ``jobs_state`` it read every queued job of every user (seconds with thousands in line).
+USER_STATE = ("CREATE INDEX jobs_user_state ON jobs (user_key, state)",)
+MIGRATIONS: dict[int, tuple[str, ...]] = {1: SCHEMA, 2: MONEY, 3: USER_STATE}  # version -> what reaches it
 
 
 def stamp(at: datetime) -> str:

@@ -13,6 +13,7 @@ from handlers.controls import AuditEntry, Control
 from handlers.jobs import JobState
 from handlers.ledger import SqliteJobStore
 from handlers.ledger.postgres import PostgresJobStore
+from handlers.ledger.postgres.schema import MIGRATIONS, VERSIONS_TABLE
 from handlers.timing import utc_now
 from providers.types import ImageInput
 from tests.bot.test_cli import run_videobot
@@ -27,14 +28,26 @@ def env_of(tmp_path: Path, url: str | None) -> dict[str, str]:
 def test_status_then_upgrade_then_status(tmp_path: Path, postgres_url: str) -> None:
     env = env_of(tmp_path, postgres_url)
     before = run_videobot(["db", "status"], "", env)
-    assert before.returncode == 1 and "schema version 0" in before.stdout and "pending: 1" in before.stdout
+    assert before.returncode == 1 and "schema version 0" in before.stdout and "pending: 1, 2" in before.stdout
     upgrade = run_videobot(["db", "upgrade"], "", env)
-    assert upgrade.returncode == 0 and "Applied migrations 1" in upgrade.stdout, upgrade.stderr
+    assert upgrade.returncode == 0 and "Applied migrations 1, 2" in upgrade.stdout, upgrade.stderr
     again = run_videobot(["db", "upgrade"], "", env)
     assert again.returncode == 0 and "Up to date" in again.stdout
     after = run_videobot(["db", "status"], "", env)
-    assert after.returncode == 0 and "schema version 1" in after.stdout
+    assert after.returncode == 0 and "schema version 2" in after.stdout
     assert postgres_url.rsplit("/", 1)[1] in after.stdout
+
+
+def test_a_version_1_database_gains_the_user_and_state_index(tmp_path: Path, postgres_url: str) -> None:
+    with psycopg.connect(postgres_url, autocommit=True) as conn, conn.transaction():
+        conn.execute(VERSIONS_TABLE)
+        for statement in MIGRATIONS[1]:
+            conn.execute(statement)
+        conn.execute("INSERT INTO videobot_schema (version) VALUES (1)")
+    upgrade = run_videobot(["db", "upgrade"], "", env_of(tmp_path, postgres_url))
+    assert upgrade.returncode == 0 and "Applied migrations 2" in upgrade.stdout, upgrade.stderr
+    with psycopg.connect(postgres_url) as conn:
+        assert conn.execute("SELECT to_regclass('jobs_user_state') IS NOT NULL").fetchone() == (True,)
 
 
 async def test_a_database_a_newer_videobot_upgraded_is_left_alone(tmp_path: Path, postgres_url: str) -> None:

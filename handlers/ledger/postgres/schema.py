@@ -92,9 +92,11 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         )""",
         PREFERENCES_TABLE,
     ),
+    # each admission counts its user's working and queued jobs: a few index entries, not all their jobs
+    2: ("CREATE INDEX jobs_user_state ON jobs (user_key, state)",),
 }
 LATEST = max(MIGRATIONS)
-_VERSIONS = """CREATE TABLE IF NOT EXISTS videobot_schema (
+VERSIONS_TABLE = """CREATE TABLE IF NOT EXISTS videobot_schema (
     version integer PRIMARY KEY,
     applied_at timestamptz NOT NULL DEFAULT now()
 )"""
@@ -139,7 +141,7 @@ async def upgrade(conn: AsyncConnection[Any]) -> list[int]:
     applied: list[int] = []
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock(%s)", (UPGRADE_LOCK,))
-        await conn.execute(_VERSIONS)
+        await conn.execute(VERSIONS_TABLE)
         now = await status(conn)
         if now.too_new:
             raise SchemaTooNew(

@@ -7,13 +7,14 @@ import re
 import sqlite3
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from handlers.jobs import Job, JobState
-from handlers.ledger import LedgerError, SqliteJobStore
-from handlers.ledger.schema import SCHEMA_VERSION
+from handlers.ledger import LedgerError, SqliteJobStore, queries
+from handlers.ledger.schema import MIGRATIONS, SCHEMA_VERSION
 from providers.types import ImageInput
 from tests.handlers.ledger.factory import EPOCH, FAILURE, make_job, walk
 
@@ -155,6 +156,33 @@ async def test_a_ledger_of_a_newer_version_is_refused(tmp_path: Path) -> None:
     newer.close()
     with pytest.raises(LedgerError, match="newer videobot"):
         await SqliteJobStore.open(path)
+
+
+@pytest.mark.parametrize("count", [queries.COUNT_WORKING, queries.COUNT_QUEUED])
+async def test_an_admission_counts_its_users_jobs_by_user_and_state(tmp_path: Path, count: str) -> None:
+    """Not by state alone: that read every queued job of every user at each admission."""
+    path = tmp_path / "jobs.db"
+    await (await SqliteJobStore.open(path)).close()
+    with closing(sqlite3.connect(path)) as conn:
+        plan = conn.execute(f"EXPLAIN QUERY PLAN {count}", ["x"] * count.count("?")).fetchall()
+    assert "COVERING INDEX jobs_user_state" in str(plan)
+
+
+async def test_a_version_2_ledger_gains_the_user_and_state_index(tmp_path: Path) -> None:
+    path = tmp_path / "jobs.db"
+    old = sqlite3.connect(path)
+    for statement in (*MIGRATIONS[1], *MIGRATIONS[2]):
+        old.execute(statement)
+    old.execute("PRAGMA user_version = 2")
+    old.commit()
+    old.close()
+    store = await SqliteJobStore.open(path)
+    await store.add(make_job(1))
+    await store.close()
+    upgraded = sqlite3.connect(path)
+    assert upgraded.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert upgraded.execute("SELECT name FROM sqlite_master WHERE name = 'jobs_user_state'").fetchone()
+    upgraded.close()
 
 
 async def test_another_programs_database_is_refused_and_left_untouched(tmp_path: Path) -> None:
