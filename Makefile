@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/load.py 200 10 35
 	$(BIN)/python bench/load.py 200 50 35
 	$(BIN)/python bench/load.py 200 60 5 2000
+	$(BIN)/python bench/load.py 200 60 5 2000 --limits
 	$(BIN)/python bench/instances.py 100 10
 
 clean:
