@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.load import FREE, TimedChannel, send_messages
-from bot import collector, eventloop
+from bot import eventloop, interpreter
 from handlers.inbound import ChatRef, InboundMessage
 from providers.live_lists import LIST_DEADLINE_S
 from tests.bot.test_chat_providers import providers
@@ -70,5 +70,5 @@ def first_message() -> InboundMessage:
 if __name__ == "__main__":
     args = [int(a) for a in sys.argv[1:3]]
     rate, seconds = (args + [10, 10][len(args) :])[:2]
-    collector.tune()  # as the videobot command does
+    interpreter.tune()  # as the videobot command does
     eventloop.run(main(rate, seconds))

@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from prometheus_client import REGISTRY
 
 from bench.remote_fake import remote_fake
-from bot import collector, eventloop
+from bot import eventloop, interpreter
 from bot.wiring import App
 from handlers.inbound import ChatRef, InboundMessage
 from handlers.jobs import JobState
@@ -262,5 +262,5 @@ if __name__ == "__main__":
     parser.add_argument("--limits", action="store_true", help="keep the product's per-user limits")
     args = parser.parse_args()
     rate, seconds, hold, *more = (args.numbers + [50, 10, 20][len(args.numbers) :])[:4]
-    collector.tune()  # as the videobot command does
+    interpreter.tune()  # as the videobot command does
     eventloop.run(main(rate, seconds, hold, more[0] if more else None, args.limits))

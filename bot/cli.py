@@ -11,7 +11,7 @@ from collections.abc import Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
-from bot import collector, eventloop, logs
+from bot import eventloop, interpreter, logs
 from bot.lifecycle import AdapterError, DataDirBusy, hold_data_dir, stop_signals
 from bot.operator import list_jobs, run_admin, show_credits, show_job
 from bot.settings import Settings, SettingsError, load_settings
@@ -135,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"videobot: {exc}", file=sys.stderr)
         return 2
     logs.configure(settings.log_level, settings.log_format)
-    collector.tune()
+    interpreter.tune()
     # A tick skipped because the previous one still runs is by design (coalesced timers), not news.
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
     logging.getLogger("discord").setLevel(logging.DEBUG if settings.log_level == "DEBUG" else logging.ERROR)
