@@ -30,21 +30,27 @@ class Outcome:
 def run_together(conn: sqlite3.Connection, works: list[Work]) -> list[Outcome]:
     """Run each of ``works`` in its own savepoint inside one write transaction, then commit once.
 
-    A failing statement that breaks the transaction itself (or the commit) raises for the whole batch.
+    Until a call has succeeded the transaction holds nothing else, so such a call needs no savepoint: if
+    it fails, the transaction is rolled back and begun again (each statement saved is a hand-off of
+    the interpreter's lock to this thread). A failing statement that breaks the transaction itself (or
+    the commit) raises for the whole batch.
     """
     outcomes = []
+    holds_writes = False  # whether a call has succeeded in this transaction
     conn.execute("BEGIN IMMEDIATE")
     try:
         for work in works:
-            conn.execute("SAVEPOINT call")
+            if holds_writes:
+                conn.execute("SAVEPOINT call")
             try:
                 value = work(conn)
             except Exception as exc:
-                conn.execute("ROLLBACK TO call")
-                conn.execute("RELEASE call")
+                _undo_call(conn, holds_writes)
                 outcomes.append(Outcome(error=exc))
             else:
-                conn.execute("RELEASE call")
+                if holds_writes:
+                    conn.execute("RELEASE call")
+                holds_writes = True
                 outcomes.append(Outcome(value=value))
         conn.execute("COMMIT")
     except BaseException:
@@ -52,6 +58,17 @@ def run_together(conn: sqlite3.Connection, works: list[Work]) -> list[Outcome]:
             conn.rollback()
         raise
     return outcomes
+
+
+def _undo_call(conn: sqlite3.Connection, in_savepoint: bool) -> None:
+    """Undo the writes of the call that failed, and only those."""
+    if in_savepoint:
+        conn.execute("ROLLBACK TO call")
+        conn.execute("RELEASE call")
+        return
+    if conn.in_transaction:
+        conn.rollback()
+    conn.execute("BEGIN IMMEDIATE")
 
 
 class Batcher:

@@ -138,18 +138,13 @@ def _owner_only(path: Path) -> None:
 def transaction(conn: sqlite3.Connection) -> Iterator[None]:
     """One write transaction, taking the write lock up front (no deadlock between readers upgrading).
 
-    Inside a transaction already (a batch of calls, :mod:`handlers.ledger.batches`) it is a savepoint:
-    all or nothing still, committed with the batch.
+    Inside a transaction already, the call is one of a batch (:mod:`handlers.ledger.batches`), which
+    runs each call in its own savepoint: all or nothing still, committed with the batch, and no second
+    savepoint (every statement is a hand-off of the interpreter's lock to the ledger's thread). No
+    ledger call nests transactions.
     """
     if conn.in_transaction:
-        conn.execute("SAVEPOINT inner")
-        try:
-            yield
-        except BaseException:
-            conn.execute("ROLLBACK TO inner")
-            conn.execute("RELEASE inner")
-            raise
-        conn.execute("RELEASE inner")
+        yield
         return
     conn.execute("BEGIN IMMEDIATE")
     try:

@@ -7,10 +7,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from handlers.jobs import DuplicateJob, JobState
 from handlers.ledger import SqliteJobStore
-from handlers.ledger.batches import Outcome, Work
+from handlers.ledger.batches import Outcome, Work, run_together
 from handlers.ledger.errors import LedgerError
 from tests.handlers.ledger.factory import make_job
 
@@ -81,3 +83,30 @@ async def test_a_closed_store_refuses_calls(tmp_path: Path) -> None:
     await store.close()
     with pytest.raises(LedgerError, match="closed"):
         await store.get("job_x")
+
+
+def _writes(numbers: tuple[int, ...], fails: bool) -> Work:
+    """A call that records ``numbers``, then fails if told to (after its writes)."""
+
+    def work(conn: sqlite3.Connection) -> tuple[int, ...]:
+        conn.executemany("INSERT INTO seen VALUES (?)", [(number,) for number in numbers])
+        if fails:
+            raise ValueError(numbers)
+        return numbers
+
+    return work
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.lists(st.integers(0, 999), max_size=3).map(tuple), st.booleans()), max_size=6))
+def test_a_batch_keeps_exactly_the_writes_of_the_calls_that_succeeded(
+    calls: list[tuple[tuple[int, ...], bool]],
+) -> None:
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    conn.execute("CREATE TABLE seen (number INTEGER)")
+    outcomes = run_together(conn, [_writes(numbers, fails) for numbers, fails in calls])
+    kept = sorted(number for (numbers, fails) in calls if not fails for number in numbers)
+    assert sorted(row[0] for row in conn.execute("SELECT number FROM seen")) == kept
+    assert [outcome.error is not None for outcome in outcomes] == [fails for _, fails in calls]
+    assert [o.value for o in outcomes if o.error is None] == [n for n, fails in calls if not fails]
+    assert not conn.in_transaction
