@@ -11,9 +11,10 @@ longest pause a tenth. Cycles made later are still collected.
 **Thread switching.** The ledger's worker thread gives up the interpreter's lock around each SQLite
 statement and must get it back from the busy event loop, which CPython forces only after the switch
 interval (5 ms by default). A dozen statements an admission made a ledger call wait tens of
-milliseconds under load. At 1 ms, in the same run, the ledger's batches took half as long at the
-99th percentile and the first answer's p99 fell from 0.3 to 0.8 s to 0.03 to 0.2 s (0.5 ms was no
-better again). The loop is interrupted only while another thread waits for the lock.
+milliseconds under load. At 1 ms, in the same run at a busy hour of a shared machine, the ledger's
+batches took half as long at the 99th percentile and the first answer's p99 fell from 0.3 to 0.8 s to
+0.03 to 0.2 s (0.5 ms was no better again); at a quiet hour both settings gave 20 to 70 ms. The loop
+is interrupted only while another thread waits for the lock.
 """
 
 from __future__ import annotations
