@@ -1,7 +1,7 @@
 """Ledger calls that arrive together run together: one trip to the worker thread, one transaction.
 
 Under load, hundreds of saves a second each paid for a thread hand-off and a commit. Here the calls
-queued while the worker was busy go as one batch: each in its own savepoint (a call that fails,
+queued while the worker was busy go as one batch: each all or nothing (a call that fails,
 e.g. a duplicate job, undoes only its own writes and gets its own error), then one ``COMMIT``.
 Every caller still returns only after the commit that holds its writes.
 """
@@ -28,12 +28,12 @@ class Outcome:
 
 
 def run_together(conn: sqlite3.Connection, works: list[Work]) -> list[Outcome]:
-    """Run each of ``works`` in its own savepoint inside one write transaction, then commit once.
+    """Run ``works`` inside one write transaction, each all or nothing, then commit once.
 
-    Until a call has succeeded the transaction holds nothing else, so such a call needs no savepoint: if
-    it fails, the transaction is rolled back and begun again (each statement saved is a hand-off of
-    the interpreter's lock to this thread). A failing statement that breaks the transaction itself (or
-    the commit) raises for the whole batch.
+    A call runs in its own savepoint once an earlier call has succeeded. Until then the transaction
+    holds nothing else, so a failing call is undone by rolling it back and beginning again (each
+    statement saved is a hand-off of the interpreter's lock to this thread). A failing statement that
+    breaks the transaction itself (or the commit) raises for the whole batch.
     """
     outcomes = []
     holds_writes = False  # whether a call has succeeded in this transaction
