@@ -39,8 +39,9 @@ async def test_over_the_limit_requests_wait_in_order_and_each_is_made_once(tmp_p
         queued = await states(app, "cli:ann")
         notes = [r for r in ch.of("ann") if r.text.startswith("⏳ Queued")]
         first, second, third = await app.jobs.recent(user_key="cli:ann")
-        await user.settle(60)
-        done = await app.jobs.recent(user_key="cli:ann")
+        # every job ended (not merely none working: between one ending and the next leaving the line,
+        # none works)
+        done = await until(app, "cli:ann", lambda jobs: all(job.finished for job in jobs), timeout_s=60)
     assert queued[1:] == [JobState.QUEUED, JobState.QUEUED]
     assert [n.text.split("\n")[0] for n in notes] == [
         "⏳ Queued: you already have videos in progress; this one is number 1 in line and starts by "
