@@ -87,8 +87,19 @@ async def test_a_kill_right_after_a_step_shows_each_step_once(
     second = await start_chat(env, "chat", "--user", "nia", "--jsonl")
     after, stderr = await asyncio.wait_for(second.communicate(b""), 60)
     assert second.returncode == 0, stderr.decode()
-    steps = [m["kind"] for m in seen + messages_of(rest) + messages_of(after) if m["kind"] != "progress"]
-    assert list(dict.fromkeys(steps)) == ["notice", "video", "link"] and len(fake.calls("create")) == 1
+    shown = seen + messages_of(rest) + messages_of(after)
+    steps = [m["kind"] for m in shown if m["kind"] != "progress"]
+    creates = len(fake.calls("create"))
+    if window == "notice" and "failure" in steps:
+        # the kill came once the create was recorded as under way (the bot goes on from the notice to
+        # the create at once), whether or not it reached IMA: IMA cannot look a task up without its id,
+        # so the job is said plainly to be uncertain (test_durability's kill mid-create), never created
+        # again
+        assert list(dict.fromkeys(steps)) == ["notice", "failure"] and creates <= 1
+        assert "may already have been ordered" in shown[-1]["text"]
+        return
+    assert creates == 1
+    assert list(dict.fromkeys(steps)) == ["notice", "video", "link"]
     # A terminal has no idempotent send: at most the one line in flight at the kill shows again.
     repeated = [step for step in set(steps) if steps.count(step) > 1]
     assert repeated in ([], [window]) and len(steps) <= 4
